@@ -1,0 +1,1 @@
+"""Evaluations and benchmarks: each takes its data folder as an argument and writes a report."""
