@@ -1,0 +1,1 @@
+"""Matching: embeddings of clause text and the FAISS index over the clause library."""
