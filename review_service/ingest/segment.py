@@ -467,6 +467,11 @@ class _Builder:
             self.zone = "body"
         body = line[marker.end:]
         heading, _ = run_in_heading(body) if marker.style != "exhibit" else (body.strip(" -:.–—") or None, True)
+        if heading is None and not body.strip() and marker.style in ("exhibit", "article", "dec1"):
+            # "ARTICLE IV" or "EXHIBIT A" alone on its line: the heading is the line below.
+            below = self.text[unit.end + 1:].split("\n", 1)[0].strip()
+            if below and (_is_caps_heading(below) or (_is_title_case(below) and len(below) <= 80)):
+                heading = below.rstrip(".:")
         term = _DEFINITION.match(body) or _BARE_DEFINITION.match(body)
         level, parent = self.place(marker)
         kind: ClauseKind
@@ -562,28 +567,45 @@ def _split_long(doc: Document, clauses: list[dict[str, object]], window: int) ->
     return out
 
 
-def _pack(text: str, start: int, end: int, size: int, window: int) -> list[tuple[int, int]]:
-    """Cut [start, end) into roughly equal pieces under the window, at paragraph or sentence starts."""
+# Finer and finer places to cut a clause that the model cannot see whole: sentences first, then the
+# semicolons and inline enumerations of one long sentence, and as a last resort between words.
+_FINE_CUTS = [
+    re.compile(r"(?<=[;:])\s+|\s+(?=\(?(?:[a-z]{1,2}|[ivx]{1,5}|\d{1,2})\)\s)|\s+(?=\d{1,3}(?:\.\d{1,3})+\s)"),
+    re.compile(r"(?<=,)\s+"),
+    re.compile(r"\s+"),
+]
+
+
+def _pack(text: str, start: int, end: int, size: int, window: int, level: int = 0) -> list[tuple[int, int]]:
+    """Cut [start, end) into roughly equal pieces under the window, at the coarsest boundaries that do."""
     from review_service.matching.model_files import count_tokens
 
     chunk = text[start:end]
-    cuts = sorted({start + m.end() for m in re.finditer(r"\n\s*\n|\n(?=\s*\S)", chunk)}
-                  | {start + s for s in _sentence_starts(chunk)} | {start})
-    cuts = [c for c in cuts if c < end]
+    if level == 0:
+        found = {start + m.end() for m in re.finditer(r"\n\s*\n|\n(?=\s*\S)", chunk)}
+        found |= {start + s for s in _sentence_starts(chunk)}
+    else:
+        found = {start + m.end() for m in _FINE_CUTS[level - 1].finditer(chunk)}
+    cuts = sorted(c for c in found | {start} if start <= c < end)
     spans = list(zip(cuts, [*cuts[1:], end], strict=True))
-    lengths = count_tokens([text[a:b] for a, b in spans])
+    lengths = [max(n - 2, 1) for n in count_tokens([text[a:b] for a, b in spans])]  # [CLS]/[SEP] once a piece
     n_pieces = -(-size // (window - 16))
     target = size / n_pieces
     pieces: list[tuple[int, int]] = []
     cur_start, cur_len = start, 0
-    for (a, b), n in zip(spans, lengths, strict=True):
-        n = max(n - 2, 1)  # [CLS]/[SEP] counted once per piece
+    for (a, _b), n in zip(spans, lengths, strict=True):
         if cur_len and (cur_len + n > window - 8 or cur_len >= target):
             pieces.append((cur_start, a))
             cur_start, cur_len = a, 0
         cur_len += n
     pieces.append((cur_start, end))
-    return pieces
+    if level >= len(_FINE_CUTS):
+        return pieces
+    sizes = count_tokens([text[a:b] for a, b in pieces])
+    out: list[tuple[int, int]] = []
+    for (a, b), n in zip(pieces, sizes, strict=True):
+        out.extend(_pack(text, a, b, n, window, level + 1) if n > window else [(a, b)])
+    return out
 
 
 # ---------------------------------------------------------------------------------------------------------

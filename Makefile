@@ -1,0 +1,39 @@
+# The README's two commands are `make run` and `make test`; each sets up what it needs by itself.
+PYTHON ?= python3.11
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+SAMPLE ?= corpora/drafts/nimbusdesk_saas_subscription.txt
+
+.PHONY: setup run test lint typecheck eval clean
+
+# Re-installs only when pyproject.toml changes, so a second run starts at once.
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@touch $(STAMP)
+
+setup: $(STAMP)
+
+# The main job. Until the review service lands, it segments a sample vendor draft into its clause tree.
+run: $(STAMP)
+	HF_HUB_OFFLINE=1 $(BIN)/vetted segment $(SAMPLE)
+
+test: $(STAMP)
+	HF_HUB_OFFLINE=1 $(BIN)/python -m pytest -q -n 2 --dist loadfile
+
+lint: $(STAMP)
+	$(BIN)/ruff check review_service api eval tests
+
+typecheck: $(STAMP)
+	$(BIN)/mypy
+
+# Evaluations on the public data in ../shared/data (each also runs on another folder: see eval/).
+eval: $(STAMP)
+	$(BIN)/python -m eval.pdf_extraction
+	$(BIN)/python -m eval.segmentation
+	$(BIN)/python -m eval.cuad_terms
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache

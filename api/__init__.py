@@ -1,0 +1,1 @@
+"""The FastAPI application (arrives with the service issue)."""

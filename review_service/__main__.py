@@ -1,0 +1,3 @@
+from review_service.cli import main
+
+main()
