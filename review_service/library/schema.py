@@ -292,9 +292,7 @@ class ClauseType(_Model):
                 if present
             ]
             if extras:
-                raise ValueError(
-                    "boilerplate is recognized and passes: it takes no " + ", ".join(extras)
-                )
+                raise ValueError("boilerplate is recognized and passes: it takes no " + ", ".join(extras))
         return self
 
     def parameter(self, name: str) -> Parameter:

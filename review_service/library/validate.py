@@ -78,8 +78,8 @@ class _File:
     node: Node | None
     data: Any
 
-    def at(self, path: Path_, message: str) -> Problem:
-        line, column = locate(self.node, path)
+    def at(self, path: Path_, message: str, *, at_key: bool = False) -> Problem:
+        line, column = locate(self.node, path, at_key=at_key)
         return Problem(str(self.path), line, column, message)
 
 
@@ -118,12 +118,13 @@ def inspect_library(folder: Path) -> Inspection:
         problems.append(Problem(str(clauses_dir), 1, 1, "no clause type files (*.yaml) found"))
 
     clause_files: dict[str, _File] = {}
+    # Clause files that do not parse: the playbook's references to them are not reported a second time.
+    broken: set[str] = set()
     for path in clause_paths:
         parsed = _read(path, problems)
-        if parsed is None:
-            continue
-        clause = _model(ClauseType, parsed, problems)
-        if clause is None:
+        clause = _model(ClauseType, parsed, problems) if parsed is not None else None
+        if parsed is None or clause is None:
+            broken.add(path.stem)
             continue
         if clause.id != path.stem:
             problems.append(parsed.at(("id",), f"id {clause.id!r} differs from the file name {path.name!r}"))
@@ -143,7 +144,9 @@ def inspect_library(folder: Path) -> Inspection:
         if playbook is not None:
             result.playbook = playbook
             result.digests.append(_digest(playbook_file.data))
-            problems.extend(_check_playbook(playbook, playbook_file, result.clause_types, clause_files))
+            problems.extend(
+                _check_playbook(playbook, playbook_file, result.clause_types, clause_files, broken)
+            )
 
     problems.sort()
     return result
@@ -212,12 +215,13 @@ def _duplicate_keys(parsed: _File, node: Node) -> list[Problem]:
     return found
 
 
-def locate(node: Node | None, path: Path_) -> tuple[int, int]:
+def locate(node: Node | None, path: Path_, *, at_key: bool = False) -> tuple[int, int]:
     """The 1-based (line, column) of the value at ``path`` in a composed YAML tree.
 
     Path parts that do not match the tree (pydantic adds union member names to its locations) are skipped;
     a key that is absent (a missing field) leaves the position at the enclosing mapping. A scalar is
-    reported at the value itself; a mapping or list at the key that introduces it.
+    reported at the value itself (at its key with ``at_key``, for an unknown key); a mapping or list at the
+    key that introduces it.
     """
     if node is None:
         return 1, 1
@@ -228,7 +232,7 @@ def locate(node: Node | None, path: Path_) -> tuple[int, int]:
             for key, value in current.value:
                 if isinstance(key, ScalarNode) and key.value == part:
                     current = value
-                    mark_node = value if isinstance(value, ScalarNode) else key
+                    mark_node = value if isinstance(value, ScalarNode) and not at_key else key
                     break
         elif isinstance(current, SequenceNode) and isinstance(part, int) and 0 <= part < len(current.value):
             current = current.value[part]
@@ -242,7 +246,8 @@ def _model(cls: type[M], parsed: _File, problems: list[Problem]) -> M | None:
     except ValidationError as exc:
         for error in exc.errors(include_url=False):
             loc = tuple(error["loc"])
-            problems.append(parsed.at(loc, _message(loc, error)))
+            at_key = error["type"] == "extra_forbidden"
+            problems.append(parsed.at(loc, _message(loc, error), at_key=at_key))
         return None
 
 
@@ -319,8 +324,9 @@ def _check_clause(clause: ClauseType, parsed: _File) -> list[Problem]:
             seen.add(id_)
 
     # One rule id, one severity: a red flag and the bound that detects it describe the same deviation.
-    severities: dict[str, tuple[str, Path_]] = {r.id: (r.severity, ("red_flags", i, "severity"))
-                                                 for i, r in enumerate(clause.red_flags)}
+    severities: dict[str, tuple[str, Path_]] = {
+        r.id: (r.severity, ("red_flags", i, "severity")) for i, r in enumerate(clause.red_flags)
+    }
     for i, p in enumerate(clause.parameters):
         for kind, bound in p.bounds():
             where: Path_ = ("parameters", i, kind, "severity")
@@ -392,8 +398,10 @@ def _check_duplicate_texts(clauses: dict[str, ClauseType], files: dict[str, _Fil
     found: list[Problem] = []
     seen: dict[str, str] = {}
     for clause_id, clause in clauses.items():
-        counters = {"fallback": {f.id: i for i, f in enumerate(clause.fallbacks)},
-                    "red_flag": {r.id: i for i, r in enumerate(clause.red_flags)}}
+        counters = {
+            "fallback": {f.id: i for i, f in enumerate(clause.fallbacks)},
+            "red_flag": {r.id: i for i, r in enumerate(clause.red_flags)},
+        }
         positions: dict[tuple[str, str | None], int] = {}
         std = 0
         for position, pos_id, variant in clause.variants():
@@ -420,7 +428,11 @@ def _check_duplicate_texts(clauses: dict[str, ClauseType], files: dict[str, _Fil
 
 
 def _check_playbook(
-    playbook: Playbook, parsed: _File, clauses: dict[str, ClauseType], files: dict[str, _File]
+    playbook: Playbook,
+    parsed: _File,
+    clauses: dict[str, ClauseType],
+    files: dict[str, _File],
+    broken: set[str],
 ) -> list[Problem]:
     found: list[Problem] = []
     at = parsed.at
@@ -438,6 +450,8 @@ def _check_playbook(
             listed: list[str] = getattr(ct, key)
             for j, clause_id in enumerate(listed):
                 where: Path_ = ("contract_types", i, key, j)
+                if clause_id in broken:
+                    continue
                 if clause_id not in clauses:
                     found.append(at(where, f"unknown clause type {clause_id!r}"))
                 elif listed.index(clause_id) != j:
@@ -479,13 +493,17 @@ def _check_playbook(
                 )
             )
 
-    found.extend(_check_policy_rows(playbook, parsed, clauses, files))
+    found.extend(_check_policy_rows(playbook, parsed, clauses, files, broken))
     found.extend(_check_routing(playbook, parsed))
     return found
 
 
 def _check_policy_rows(
-    playbook: Playbook, parsed: _File, clauses: dict[str, ClauseType], files: dict[str, _File]
+    playbook: Playbook,
+    parsed: _File,
+    clauses: dict[str, ClauseType],
+    files: dict[str, _File],
+    broken: set[str],
 ) -> list[Problem]:
     found: list[Problem] = []
     at = parsed.at
@@ -496,6 +514,8 @@ def _check_policy_rows(
     covered: dict[str, int] = {}
     for i, row in enumerate(rows):
         clause = clauses.get(row.clause_type)
+        if row.clause_type in broken:
+            continue
         if clause is None:
             found.append(at(("policy_rows", i, "clause_type"), f"unknown clause type {row.clause_type!r}"))
             continue
@@ -515,9 +535,7 @@ def _check_policy_rows(
         if row.has_fallback and not clause.fallbacks:
             found.append(cfile.at(("fallbacks",), f"policy row {row.row} offers a fallback: add it"))
         if not row.has_fallback and clause.fallbacks:
-            found.append(
-                cfile.at(("fallbacks",), f"policy row {row.row} approves no fallback: remove these")
-            )
+            found.append(cfile.at(("fallbacks",), f"policy row {row.row} approves no fallback: remove these"))
     for clause_id, clause in clauses.items():
         if clause.policy_row is not None and clause_id not in covered:
             found.append(
@@ -540,14 +558,18 @@ def _check_routing(playbook: Playbook, parsed: _File) -> list[Problem]:
         for j, c in enumerate(rule.conditions):
             if c.value_at_least is not None and c.value_at_least not in routing.thresholds:
                 found.append(
-                    at(("routing", "rules", i, "conditions", j, "value_at_least"),
-                       f"unknown threshold {c.value_at_least!r}")
+                    at(
+                        ("routing", "rules", i, "conditions", j, "value_at_least"),
+                        f"unknown threshold {c.value_at_least!r}",
+                    )
                 )
         for j, s in enumerate(rule.co_signers):
             if s.value_above not in routing.thresholds:
                 found.append(
-                    at(("routing", "rules", i, "co_signers", j, "value_above"),
-                       f"unknown threshold {s.value_above!r}")
+                    at(
+                        ("routing", "rules", i, "co_signers", j, "value_above"),
+                        f"unknown threshold {s.value_above!r}",
+                    )
                 )
         is_last = i == len(routing.rules) - 1
         if rule.match == "always" and not is_last:
