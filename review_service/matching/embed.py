@@ -50,6 +50,9 @@ class SentenceEmbedder:
                 return
             import torch
             from sentence_transformers import SentenceTransformer
+            from transformers.utils import logging as hf_logging
+
+            hf_logging.disable_progress_bar()  # the weight-loading bar is noise in a CLI report
 
             torch.set_num_threads(max(1, os.cpu_count() or 1))
             model = SentenceTransformer(self.path, device="cpu", local_files_only=True)
