@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console, Group
+from rich.console import Console, Group, RenderableType
 from rich.markup import escape
 from rich.padding import Padding
 from rich.panel import Panel
@@ -85,7 +85,7 @@ def show_command(
 
 def render_clause_type(clause: ClauseType) -> Group:
     """A readable rich rendering of a clause type, in the order a reviewer reads it."""
-    parts: list[object] = []
+    parts: list[RenderableType] = []
     kind = (
         "boilerplate"
         if clause.boilerplate

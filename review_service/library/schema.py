@@ -17,7 +17,7 @@ Vocabulary (the words procurement and legal use):
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
@@ -60,10 +60,12 @@ def severity_rank(severity: Severity) -> int:
     return SEVERITIES.index(severity)
 
 
-def worst(severities: Iterator[Severity] | list[Severity]) -> Severity | None:
+def worst(severities: Iterable[Severity]) -> Severity | None:
     """The highest severity of ``severities``, or None when there are none."""
-    found = list(severities)
-    return max(found, key=severity_rank) if found else None
+    found: list[Severity] = list(severities)
+    if not found:
+        return None
+    return max(found, key=severity_rank)
 
 
 class _Model(BaseModel):
@@ -146,12 +148,13 @@ class Parameter(_Model):
         else:
             fits, shape = {"allowed"}, "a name or a list of names"
         if kinds - fits:
+            wrong = sorted(kinds - fits)
             raise ValueError(
-                f"a {self.type} parameter takes only {' / '.join(sorted(fits))} bounds, not "
-                f"{', '.join(sorted(kinds - fits))}"
+                f"{wrong[0]}: a {self.type} parameter takes only {' / '.join(sorted(fits))} bounds, not "
+                f"{', '.join(wrong)}"
             )
         if self.preferred is not None and not value_fits_type(self.type, self.preferred):
-            raise ValueError(f"preferred value of a {self.type} parameter must be {shape}")
+            raise ValueError(f"preferred: the preferred value of a {self.type} parameter must be {shape}")
         return self
 
     def bounds(self) -> list[tuple[str, Bound]]:
@@ -292,7 +295,9 @@ class ClauseType(_Model):
                 if present
             ]
             if extras:
-                raise ValueError("boilerplate is recognized and passes: it takes no " + ", ".join(extras))
+                raise ValueError(
+                    f"{extras[0]}: boilerplate is recognized and passes: it takes no " + ", ".join(extras)
+                )
         return self
 
     def parameter(self, name: str) -> Parameter:
@@ -407,9 +412,9 @@ class RoutingRule(_Model):
     @model_validator(mode="after")
     def _conditions_fit_match(self) -> RoutingRule:
         if self.match == "always" and (self.conditions or self.reason is None):
-            raise ValueError("an 'always' rule takes no conditions and needs a 'reason'")
+            raise ValueError("match: an 'always' rule takes no conditions and needs a 'reason'")
         if self.match != "always" and not self.conditions:
-            raise ValueError(f"a '{self.match}' rule needs at least one condition")
+            raise ValueError(f"match: a '{self.match}' rule needs at least one condition")
         return self
 
 

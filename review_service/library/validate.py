@@ -29,9 +29,11 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from review_service.library.schema import (
     SEVERITIES,
     ClauseType,
+    Fallback,
     Limit,
     Parameter,
     Playbook,
+    RedFlag,
     value_fits_type,
 )
 
@@ -245,7 +247,12 @@ def _model(cls: type[M], parsed: _File, problems: list[Problem]) -> M | None:
         return cls.model_validate(parsed.data)
     except ValidationError as exc:
         for error in exc.errors(include_url=False):
-            loc = tuple(error["loc"])
+            loc: Path_ = tuple(error["loc"])
+            # A model-level check names the field it is about ("preferred: ..."): point at that field.
+            named = re.match(r"Value error, ([a-z_]+): ", str(error["msg"]))
+            if error["type"] == "value_error" and named:
+                loc = (*loc, named.group(1))
+                error = {**error, "msg": str(error["msg"])[named.end() :]}
             at_key = error["type"] == "extra_forbidden"
             problems.append(parsed.at(loc, _message(loc, error), at_key=at_key))
         return None
@@ -307,7 +314,11 @@ def _check_clause(clause: ClauseType, parsed: _File) -> list[Problem]:
     elif len(clause.standard) < 2:
         found.append(at(("standard",), "give at least 2 standard variants so the matcher recognizes it"))
 
-    for kind, items in (("fallbacks", clause.fallbacks), ("red_flags", clause.red_flags)):
+    positions: list[tuple[str, Sequence[Fallback | RedFlag]]] = [
+        ("fallbacks", clause.fallbacks),
+        ("red_flags", clause.red_flags),
+    ]
+    for kind, items in positions:
         for i, item in enumerate(items):
             if len({v.style for v in item.texts}) < 2:
                 found.append(at((kind, i, "texts"), f"{item.id}: write the texts in at least 2 styles"))
@@ -358,7 +369,7 @@ def _check_clause(clause: ClauseType, parsed: _File) -> list[Problem]:
 
     for i, v in enumerate(clause.standard):
         found.extend(_check_length(v.text, ("standard", i, "text"), at))
-    for kind, items in (("fallbacks", clause.fallbacks), ("red_flags", clause.red_flags)):
+    for kind, items in positions:
         for i, item in enumerate(items):
             for j, v in enumerate(item.texts):
                 found.extend(_check_length(v.text, (kind, i, "texts", j, "text"), at))
