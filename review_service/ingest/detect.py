@@ -6,7 +6,7 @@ import io
 import zipfile
 from pathlib import PurePath
 
-from review_service.errors import EmptyFileError, TypeMismatchError, UnsupportedTypeError
+from review_service.errors import EmptyFileError, EncryptedFileError, TypeMismatchError, UnsupportedTypeError
 from review_service.ingest.document import DocumentType
 
 # Extensions a user may give, and what each claims to be.
@@ -33,6 +33,10 @@ _KNOWN_BINARIES: list[tuple[bytes, str]] = [
     (b"MZ", "a Windows program, not a document"),
     (b"\x1f\x8b", "a gzip archive, not a document"),
 ]
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+# A password-protected DOCX is an OLE compound file holding an "EncryptedPackage" stream; the directory
+# stores stream names in UTF-16LE.
+_ENCRYPTED_PACKAGE = "EncryptedPackage".encode("utf-16-le")
 
 
 def sniff(data: bytes) -> DocumentType:
@@ -45,6 +49,11 @@ def sniff(data: bytes) -> DocumentType:
         return "pdf"
     if data[:4] == b"PK\x03\x04" or data[:4] == b"PK\x05\x06":
         return _sniff_zip(data)
+    if data.startswith(_OLE_MAGIC) and _ENCRYPTED_PACKAGE in data:
+        raise EncryptedFileError(
+            "the Word document is password-protected: remove the password in Word "
+            "(File > Info > Protect Document) and upload again"
+        )
     for magic, what in _KNOWN_BINARIES:
         if data.startswith(magic):
             raise UnsupportedTypeError(f"the file is {what}; Vetted reads PDF, DOCX and plain text")
