@@ -65,5 +65,52 @@ def segment(
         err.print(f"[yellow]warning[/] {w}")
 
 
+@app.command()
+def search(
+    text: Annotated[str, typer.Argument(help="A clause, or a description of the position you look for.")],
+    k: Annotated[int, typer.Option("-k", help="How many results.", min=1, max=200)] = 10,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the results as JSON.")] = False,
+) -> None:
+    """Find the library variants closest in meaning to a clause or a description, as precedent."""
+    from review_service.library import load_library
+    from review_service.matching.embed import get_embedder
+    from review_service.matching.index import load_or_build
+    from review_service.settings import get_settings
+
+    try:
+        library = load_library(get_settings().library_dir)
+        embedder = get_embedder()
+        index = load_or_build(library, embedder, get_settings().data_dir)
+        hits = index.search(embedder.encode([text]), k=k)[0]
+    except VettedError as exc:
+        raise fail(exc) from None
+    if as_json:
+        rows = [{"rank": i + 1, "score": round(h.score, 4), "clause_type": h.entry.clause_type,
+                 "position": h.entry.position, "position_id": h.entry.position_id, "style": h.entry.style,
+                 "text": h.entry.text} for i, h in enumerate(hits)]
+        sys.stdout.write(json.dumps({"query": text, "library": {"version": library.version,
+                                     "model": embedder.model_id}, "results": rows}) + "\n")
+        return
+    table = Table(title=f"closest library language to: {text[:80]}", title_justify="left", expand=True)
+    table.add_column("#", justify="right", style="dim")
+    table.add_column("score", justify="right")
+    table.add_column("clause type", style="bold", no_wrap=True)
+    table.add_column("position", style="cyan", no_wrap=True)
+    table.add_column("text", ratio=1)
+    for i, h in enumerate(hits):
+        position = h.entry.position + (f" ({h.entry.position_id})" if h.entry.position_id else "")
+        table.add_row(str(i + 1), f"{h.score:.3f}", h.entry.clause_type, position, h.entry.text)
+    out.print(table)
+
+
+def _mount() -> None:
+    from review_service.library.cli import library_app
+
+    app.add_typer(library_app, name="library")
+
+
+_mount()
+
+
 def main() -> None:
     app()

