@@ -77,3 +77,9 @@ class UnsafeDocumentError(InputError):
 
 class EncodingError(InputError):
     code = "unknown_encoding"
+
+
+class LibraryError(VettedError):
+    """The clause library folder is missing or does not validate."""
+
+    code = "invalid_library"

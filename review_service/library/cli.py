@@ -197,6 +197,27 @@ def _value(value: object) -> str:
     return str(value)
 
 
-# `vetted library build` (embed every variant of Library.texts() with the configured sentence-transformers
-# model and write the FAISS index under clause_library/build/) belongs here. It needs the embedding model,
-# so it is written with the matching package; register it on `library_app` like the commands above.
+@library_app.command("build")
+def build_command(directory: DirOption = None) -> None:
+    """Embed every variant and write the FAISS index with its manifest (a build output, never committed)."""
+    import time
+
+    from review_service.errors import VettedError
+    from review_service.library.loader import load_library
+    from review_service.matching.embed import get_embedder
+    from review_service.matching.index import build_index, index_dir
+    from review_service.settings import get_settings
+
+    try:
+        library = load_library(directory)
+        embedder = get_embedder()
+        with Console(stderr=True).status("embedding the library variants with the model..."):
+            t0 = time.perf_counter()
+            embedder.warm_up()
+            index = build_index(library, embedder)
+            folder = index.save(index_dir(get_settings().data_dir))
+    except VettedError as exc:
+        Console(stderr=True).print(f"[bold red]error[/] {exc.code}: {escape(exc.message)}")
+        raise typer.Exit(code=2) from None
+    Console().print(f"built {len(index)} variants from {library.folder} (version {library.short_version}) "
+                    f"with {embedder.model_id} in {time.perf_counter() - t0:.1f} s -> {folder}")

@@ -6,23 +6,16 @@ folder of its own with the same layout (``playbook.yaml`` and ``clauses/*.yaml``
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from review_service.errors import VettedError
+from review_service.errors import LibraryError
 from review_service.library.schema import ClauseType, Playbook, Position, Style
 from review_service.library.validate import inspect_library, library_version
 
 #: How many problems a LibraryError spells out; ``vetted library validate`` lists them all.
 _SHOWN_PROBLEMS = 5
-
-
-class LibraryError(VettedError):
-    """The clause library folder is missing or does not validate."""
-
-    code = "invalid_library"
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,7 +71,9 @@ class Library:
 
 def default_library_dir() -> Path:
     """``VETTED_LIBRARY_DIR`` when set, else the library shipped in the repository."""
-    configured = os.environ.get("VETTED_LIBRARY_DIR")
+    from review_service.settings import get_settings
+
+    configured = get_settings().library_dir
     if configured:
         return Path(configured).expanduser()
     return Path(__file__).resolve().parents[2] / "clause_library"
