@@ -24,3 +24,13 @@ def cuad_dir() -> Path:
 @pytest.fixture(scope="session")
 def corpora_dir() -> Path:
     return ROOT / "corpora"
+
+
+@pytest.fixture(autouse=True)
+def _fresh_settings():
+    """Settings are read once per process; a test that sets VETTED_* variables must see them."""
+    from review_service.settings import get_settings
+
+    get_settings.cache_clear()
+    yield
+    get_settings.cache_clear()
