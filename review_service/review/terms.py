@@ -323,6 +323,76 @@ def _norm_ws(s: str) -> str:
     return re.sub(r"\s+", " ", s).strip()
 
 
+def _squash(s: str) -> str:
+    """Whitespace runs as one space: context patterns run on squashed slices, so that a column of spaces
+    in a signature block cannot make their ``\\s*`` sequences backtrack for seconds."""
+    return _WS_RUN_RE.sub(" ", s)
+
+
+_WS_RUN_RE = re.compile(r"\s{2,}|[\t\n\r\f\v]")
+
+
+# Speed. Python's regex engine tries every alternative at every position, so a pattern that starts with
+# forty number words is slow over a whole contract. Each extractor therefore scans first for a cheap
+# trigger (a unit, a currency sign, a month name), written as a case-sensitive trie with no leading
+# assertion so that the engine can skip ahead on its first character, and runs its full pattern only in
+# small windows around the triggers.
+
+
+def _trie(words: Iterable[str]) -> str:
+    """An alternation of ``words`` factored as a trie; a space in a word matches any run of whitespace."""
+    root: dict[str, Any] = {}
+    for w in words:
+        node = root
+        for ch in w:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def build(node: dict[str, Any]) -> str:
+        end = "" in node
+        alts = [(r"\s+" if k == " " else re.escape(k)) + build(v) for k, v in sorted(node.items()) if k]
+        if not alts:
+            return ""
+        body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
+        return f"(?:{body})?" if end else body
+
+    return build(root)
+
+
+def _cased(words: Iterable[str]) -> list[str]:
+    out: set[str] = set()
+    for w in words:
+        out.update((w, w[:1].upper() + w[1:], w.upper(), w.title()))
+    return sorted(out)
+
+
+_WINDOW_START_RE = re.compile(r"[.;:!?\n()\[\]]")
+
+
+def _windowed(rx: re.Pattern[str], text: str, trigger: re.Pattern[str], before: int, after: int) -> Iterator[re.Match[str]]:
+    """Matches of ``rx`` inside merged windows around the matches of ``trigger``.
+
+    A window starts ``before`` characters ahead of its trigger, moved back to the last punctuation mark or
+    line break (at most 60 characters more) so that no match is cut in the middle of a number in words.
+    """
+    spans: list[list[int]] = []
+    n = len(text)
+    for t in trigger.finditer(text):
+        lo = max(0, t.start() - before)
+        if lo:
+            punct = None
+            for punct in _WINDOW_START_RE.finditer(text, max(0, lo - 60), lo):
+                pass
+            lo = punct.end() if punct else max(0, lo - 60)
+        hi = min(n, t.end() + after)
+        if spans and lo <= spans[-1][1]:
+            spans[-1][1] = max(spans[-1][1], hi)
+        else:
+            spans.append([lo, hi])
+    for lo, hi in spans:
+        yield from rx.finditer(text, lo, hi)
+
+
 # --------------------------------------------------------------------------------------------- durations
 
 _NUM_EXPR = rf"""
@@ -346,6 +416,8 @@ _DURATION_RE = re.compile(
     """,
     re.I | re.X,
 )
+_UNIT_TRIGGER_RE = re.compile(_trie(_cased(["day", "days", "week", "weeks", "month", "months", "year", "years"]))
+                              + r"(?![A-Za-z])")
 _UNIT_DAYS = {"days": 1.0, "business_days": 7 / 5, "weeks": 7.0, "months": 365 / 12, "years": 365.0}
 _UNIT_MAX = {"days": 100_000, "business_days": 10_000, "weeks": 5_000, "months": 2_400, "years": 200}
 _NOT_BEFORE_A = re.compile(r"(?:\b(?:once|twice|thrice|times|per|each|every|percent|cent)|%)\s*$", re.I)
@@ -406,7 +478,7 @@ def durations(text: str) -> list[Duration]:
     (more than 200 years, for instance: "2019 years" is a date, not a duration).
     """
     out: list[Duration] = []
-    for m in _DURATION_RE.finditer(text):
+    for m in _windowed(_DURATION_RE, text, _UNIT_TRIGGER_RE, 80, 2):
         d = _duration_from_match(text, m)
         if d is not None:
             out.append(d)
@@ -423,6 +495,9 @@ _HOURS_RE = re.compile(
 )
 
 
+_HOURS_TRIGGER_RE = re.compile(_trie(_cased(["hour", "hours", "delay", "practicable", "possible"])))
+
+
 def hours(text: str) -> list[Hours]:
     """Time limits stated in hours, and the vague limits that state no time.
 
@@ -432,7 +507,7 @@ def hours(text: str) -> list[Hours]:
     "within two (2) days" is a Duration) and "promptly" (too common to mean a notification limit).
     """
     out: list[Hours] = []
-    for m in _HOURS_RE.finditer(text):
+    for m in _windowed(_HOURS_RE, text, _HOURS_TRIGGER_RE, 80, 30):
         if m.group("vague"):
             out.append(Hours(None, m.start(), m.end(), m.group(0)))
             continue
@@ -478,6 +553,11 @@ _SCALE_VALUE = {"thousand": 1_000, "k": 1_000, "million": 1_000_000, "m": 1_000_
                 "billion": 1_000_000_000, "bn": 1_000_000_000}
 
 
+_MONEY_TRIGGER_RE = re.compile("[$€£¥₹]|" + _trie(
+    ["USD", "EUR", "GBP", "CAD", "AUD", "NZD", "HKD", "SGD", "JPY", "RMB", "CNY", "CHF", "INR", "SEK", "NOK", "DKK",
+     "Rs.", *_cased(["dollar", "euro", "pound", "sterling", "yen", "yuan", "renminbi", "franc", "rupee"])]))
+
+
 def _decimal(numeral: str, scale: str | None) -> Decimal | None:
     try:
         d = Decimal(numeral.replace(",", ""))
@@ -518,7 +598,7 @@ def money(text: str) -> list[Money]:
     separated from the number by a line break or tab (table columns), and bare numbers ("1,000,000").
     """
     out: list[Money] = []
-    for m in _MONEY_RE.finditer(text):
+    for m in _windowed(_MONEY_RE, text, _MONEY_TRIGGER_RE, 90, 40):
         if m.group("w") is not None:
             words = parse_number_words(m.group("w"))
             if m.group("wpamt"):
@@ -596,6 +676,10 @@ _FEE_BASIS_TAIL = re.compile(
 )
 
 
+_FEE_TRIGGER_RE = re.compile(_trie(_cased(["fees", "charges", "amounts", "sums", "monies", "moneys", "payments",
+                                            "compensation", "consideration", "royalties"])))
+
+
 def _months_of(dur: str, unit: str) -> float | None:
     m = re.fullmatch(rf"\s*(?P<w>{_WORDS_FRAC})?\s*(?:\(\s*(?P<p>\d+)\s*\))?\s*|\s*\(?(?P<n>\d+)\)?\s*", dur, re.I)
     if not m:
@@ -638,13 +722,13 @@ def fee_caps(text: str) -> list[FeeCap]:
     """
     out: list[FeeCap] = []
     taken_until = -1
-    for m in _MONTHS_FEES_RE.finditer(text):
+    for m in _windowed(_MONTHS_FEES_RE, text, _FEE_TRIGGER_RE, 70, 2):
         months = _months_of(m.group("dur"), m.group("unit"))
         if months is None:
             continue
         out.append(FeeCap(months, 1.0, _norm_ws(m.group(0)), m.start(), m.end(), m.group(0)))
     covered = [(c.start, c.end) for c in out]
-    for m in _FEECAP_RE.finditer(text):
+    for m in _windowed(_FEECAP_RE, text, _FEE_TRIGGER_RE, 130, 340):
         if m.start() < taken_until or any(s <= m.start("noun") < e for s, e in covered):
             continue
         adj = (m.group("adj") or "").lower()
@@ -709,6 +793,7 @@ _PCT_RE = re.compile(
     re.X,
 )
 _PCT_RE_I = re.compile(_PCT_RE.pattern, re.X | re.I)
+_PCT_TRIGGER_RE = re.compile("%|" + _trie(_cased(["per cent", "percent", "CPI", "RPI", "HICP", "price index"])))
 _LESSER_RE = re.compile(r"\b(?:lesser|lower|smaller)\s+of\s*(?:\(\w\)\s*)?$", re.I)
 _MAX_LAWFUL_RE = re.compile(
     r"^[^.;]{0,80}?\b(?:maximum|highest)\s+(?:rate|amount|interest)?[^.;]{0,40}?"
@@ -728,7 +813,7 @@ def percentages(text: str) -> list[Percentage]:
     than the word "interest" ("3% of the fees for each year" has no period).
     """
     out: list[Percentage] = []
-    for m in _PCT_RE_I.finditer(text):
+    for m in _windowed(_PCT_RE_I, text, _PCT_TRIGGER_RE, 70, 80):
         if m.group("index"):
             idx = m.group("index")
             if not idx.isupper() and not idx[0].isupper():
@@ -745,9 +830,9 @@ def percentages(text: str) -> list[Percentage]:
             period = "month"
         elif pu in ("annum", "year", "annually", "yearly") or (m.group("period") or "").strip().lower() == "p.a.":
             period = "year"
-        before = text[max(0, m.start() - 40) : m.start()]
+        before = _squash(text[max(0, m.start() - 40) : m.start()])
         capped = bool(_LESSER_RE.search(before) or re.search(r"\b(?:lesser|lower)\s+of\b", before, re.I)) and bool(
-            _MAX_LAWFUL_RE.search(text[m.end() : m.end() + 160]))
+            _MAX_LAWFUL_RE.search(_squash(text[m.end() : m.end() + 160])))
         out.append(Percentage(got[0], period, m.start(), m.end(), m.group(0), capped_by_law=capped,
                               words_value=got[1]))
     return out
@@ -945,15 +1030,24 @@ def _alternation(names: Iterable[str]) -> str:
     return "|".join(re.escape(p).replace(r"\ ", r"\s+") for p in parts)
 
 
-_PLACE_RE = re.compile(
-    rf"""(?<![\w$])(?:
-          (?P<place>{_alternation(_TABLE)})
-        | (?P<dem>{_alternation(_DEMONYMS)})(?=\s+(?:law|laws|governing\s+law|substantive\s+law)\b)
-        | (?P<city>{_alternation(_CITIES)})
-        | (?P<county>(?:[A-Z][a-z]+\s+){{1,3}}County|County\s+of\s+(?:[A-Z][a-z]+\s*){{1,3}}|(?:[A-Z]+\s+){{1,3}}COUNTY)
-        )(?![\w])""",
-    re.X,
-)
+def _name_variants(names: Iterable[str]) -> list[str]:
+    out: set[str] = set()
+    for n in names:
+        for v in (n, n.upper()):
+            out.add(v)
+            if "'" in v:
+                out.add(v.replace("'", "’"))
+    return sorted(out)
+
+
+_PLACE_NAMES = {_norm_ws(v).lower().replace("’", "'"): ("place", k) for k in _TABLE for v in (k,)}
+_PLACE_NAMES.update({k.lower(): ("city", k) for k in _CITIES})
+_PLACE_NAMES.update({k.lower(): ("dem", k) for k in _DEMONYMS})
+_PLACE_RE = re.compile(_trie(_name_variants([*_TABLE, *_CITIES, *_DEMONYMS])))
+_DEMONYM_LAW_RE = re.compile(r"\s+(?:law|laws|governing\s+law|substantive\s+law)\b", re.I)
+_COUNTY_TRIGGER_RE = re.compile("County|COUNTY")
+_COUNTY_RE = re.compile(
+    r"(?<![\w])(?:(?:[A-Z][a-z]+\s+){1,3}County|County\s+of\s+[A-Z][a-z]+(?:\s+[A-Z][a-z]+){0,2}|(?:[A-Z]+\s+){1,3}COUNTY)(?![\w])")
 _LAW_GAP_RE = re.compile(
     r"""(?:\b(?:laws?|legislation|regulations|statutes)(?:\s*,[^,.;]{1,40},)?(?:\s+(?:in\s+force|applicable)\s+in)?
             \s+of\s+|\bunder\s+)
@@ -1010,27 +1104,28 @@ class _Mention:
 
 def _mentions(text: str) -> list[_Mention]:
     out: list[_Mention] = []
+    n = len(text)
     for m in _PLACE_RE.finditer(text):
-        g = m.lastgroup
-        s = m.group(0)
-        if g == "place":
-            got = lookup_jurisdiction(s)
-            if got is None:
-                continue
-            # "Georgia" the country only as "Republic of Georgia"; "Jersey"/"Victoria" etc. need law context.
-            out.append(_Mention(m.start(), m.end(), got[0], got[1], got[2]))
-        elif g == "dem":
-            got = lookup_jurisdiction(_DEMONYMS[next(k for k in _DEMONYMS if k.lower() == s.lower())])
-            if got:
-                out.append(_Mention(m.start(), m.end(), got[0], got[1], got[2], law=True))
-        elif g == "city":
-            key = next(k for k in _CITIES if k.lower() == _norm_ws(s).lower())
+        st, en = m.start(), m.end()
+        if (st and (text[st - 1].isalnum() or text[st - 1] in "_$")) or (en < n and (text[en].isalnum() or text[en] == "_")):
+            continue
+        kind, key = _PLACE_NAMES.get(_norm_ws(m.group(0)).lower().replace("’", "'"), ("", ""))
+        if kind == "place":
+            got = lookup_jurisdiction(key)
+            if got is not None:
+                out.append(_Mention(st, en, got[0], got[1], got[2]))
+        elif kind == "dem":
+            got = lookup_jurisdiction(_DEMONYMS[key])
+            if got is not None and _DEMONYM_LAW_RE.match(text, en):
+                out.append(_Mention(st, en, got[0], got[1], got[2], law=True))
+        elif kind == "city":
             got = lookup_jurisdiction(_CITIES[key])
-            if got:
-                out.append(_Mention(m.start(), m.end(), got[0], got[1], got[2], locality=key, is_place=False))
-        else:
-            out.append(_Mention(m.start(), m.end(), "", "locality", None, locality=_norm_ws(s).title(),
-                                is_place=False))
+            if got is not None:
+                out.append(_Mention(st, en, got[0], got[1], got[2], locality=key, is_place=False))
+    for m in _windowed(_COUNTY_RE, text, _COUNTY_TRIGGER_RE, 40, 40):
+        out.append(_Mention(m.start(), m.end(), "", "locality", None, locality=_norm_ws(m.group(0)).title(),
+                            is_place=False))
+    out.sort(key=lambda x: x.start)
     return out
 
 
@@ -1054,8 +1149,8 @@ def _attach_localities(text: str, ms: list[_Mention]) -> list[_Mention]:
 
 def _role(text: str, m: _Mention, law: bool, sent: tuple[int, int]) -> JurisdictionRole | None:
     s0, _ = sent
-    pre = text[s0 : m.start]
-    post = text[m.end : m.end + 80]
+    pre = _squash(text[s0 : m.start])
+    post = _squash(text[m.end : m.end + 80])
     if m.is_place and _A_BEFORE_RE.search(pre[-6:]) and _INCORP_POST_RE.match(post):
         return "incorporation"
     if law:
@@ -1107,12 +1202,12 @@ def jurisdictions(text: str) -> list[Jurisdiction]:
         law = m.law
         if not law and m.is_place:
             gap_lo = max(0, m.start - 90)
-            if _LAW_GAP_RE.search(text[gap_lo : m.start]):
+            if _LAW_GAP_RE.search(_squash(text[gap_lo : m.start])):
                 law = True
             elif re.match(r"\s+(?:substantive\s+|internal\s+)?(?:law|laws|legislation)\b", text[m.end : m.end + 30], re.I):
                 law = True
             elif i > 0 and prev_law_end >= 0 and ms[i - 1].end == prev_law_end and _JOIN_GAP_RE.match(
-                    text[prev_law_end : m.start]):
+                    _squash(text[prev_law_end : m.start])):
                 law = True
         if law:
             prev_law_end = m.end
@@ -1182,7 +1277,7 @@ _SUFFIX = r"(?:\s?(?:st|nd|rd|th|t\s?h|d))?"
 _YEAR = r"(?P<year>(?:19|20)\d{2})(?!\d)"
 _DATE_RE = re.compile(
     rf"""
-      \b{_MON}\s+(?P<day>\d{{1,2}}){_SUFFIX}\s*,?\s*,?\s*{_YEAR.replace('year', 'year')}
+      \b{_MON}\s+(?P<day>\d{{1,2}}){_SUFFIX}(?:\s*,)?\s*{_YEAR}
     | (?<![\d.])(?P<day2>\d{{1,2}}){_SUFFIX}\s+(?:day\s+of\s+)?{_MON.replace('mon', 'mon2')}\s*,?\s*{_YEAR.replace('year', 'year2')}
     | \b(?P<dayw>{_ORD_W})\s+day\s+of\s+{_MON.replace('mon', 'mon3')}\s*,?\s*(?:in\s+the\s+year\s+)?{_YEAR.replace('year', 'year3')}
     | (?<![\d/.\-])(?P<a>\d{{1,2}})(?P<sep>[/\-])(?P<b>\d{{1,2}})(?P=sep)(?P<y>(?:19|20)\d{{2}}|\d{{2}})(?![\d/\-]|\.\d)
@@ -1191,6 +1286,8 @@ _DATE_RE = re.compile(
     """,
     re.I | re.X,
 )
+_DATE_TRIGGER_RE = re.compile(
+    "(?:" + _trie(_name_variants(m.capitalize() for m in _MONTHS)) + r")\.?,?\s*\d|\d[/\-]\d{1,2}[/\-]\d\d|\d\.\d{1,2}\.(?:19|20)\d\d|(?:19|20)\d\d-\d")
 _CITATION_PRE_RE = re.compile(
     r"(?:\b(?:Regulation|Directive|Decision)\s*(?:\((?:EU|EC|EEC)\)\s*)?(?:No\.?\s*)?[\d/]+\s*(?:of\s+(?:the\s+)?)?"
     r"|\bU\.\s?S\.\s?C\.?[^.;]{0,30}|\bC\.\s?F\.\s?R\.?[^.;]{0,30}|§+\s*[\d.()a-z-]*[^.;]{0,20}"
@@ -1252,7 +1349,7 @@ def _date_value(m: re.Match[str]) -> date | None:
 
 
 def _date_label(text: str, start: int, end: int) -> DateLabel | None:
-    after = _LABEL_AFTER_RE.match(text, end, min(len(text), end + 60))
+    after = _LABEL_AFTER_RE.match(_squash(text[end : end + 80]))
     if after:
         lab = after.group("lab").lower()
         if lab.startswith(("effective", "commencement", "start", "closing")):
@@ -1260,7 +1357,7 @@ def _date_label(text: str, start: int, end: int) -> DateLabel | None:
         if lab.startswith(("expiration", "expiry", "termination", "end")):
             return "expiration"
         return "agreement"
-    before = text[max(0, start - 60) : start]
+    before = _squash(text[max(0, start - 80) : start])[-60:]
     # the patterns are anchored at the date, so they can only overlap as suffixes ("as of" inside "effective
     # as of"): the first in order of specificity wins.
     for label, rx in _LABEL_BEFORE:
@@ -1285,11 +1382,11 @@ def dates(text: str) -> list[Date]:
     "U.S.C.", "Case No. 2019-01-02").
     """
     out: list[Date] = []
-    for m in _DATE_RE.finditer(text):
+    for m in _windowed(_DATE_RE, text, _DATE_TRIGGER_RE, 45, 40):
         value = _date_value(m)
         if value is None:
             continue
-        if _CITATION_PRE_RE.search(text, max(0, m.start() - 80), m.start()):
+        if _CITATION_PRE_RE.search(_squash(text[max(0, m.start() - 80) : m.start()])):
             continue
         out.append(Date(value, m.start(), m.end(), m.group(0), _date_label(text, m.start(), m.end())))
     return out
@@ -1338,11 +1435,10 @@ _SPLIT_RE = re.compile(
     re.X,
 )
 _PARTY_LINE_RE = re.compile(
-    r"(?:^|\n|\s{2,})\s*(?:Party\s+[A-Z]|Party\s+\d|Licensor|Licensee|Seller|Buyer|Supplier|Customer|Vendor|"
+    r"(?<![\w])(?:Party\s+[A-Z]|Party\s+\d|Licensor|Licensee|Seller|Buyer|Supplier|Customer|Vendor|"
     r"Distributor|Company|Client|Contractor|Consultant|Manufacturer|Purchaser|Lender|Borrower|Franchisor|Franchisee)"
-    r"\s*(?:\([^)]*\))?\s*[:：]\s*(?P<name>[^\n]{2,150}?)\s*(?=\n|$|\s{2,}|Legal\s+Representative|Address|Registered|"
-    r"Domicile|Tel|Attention|$)",
-    re.I,
+    r"[ \t]*(?:\([^)\n]{0,40}\))?[ \t]*[:：][ \t]*(?P<name>[A-Z][^\n:]{1,150}?)[ \t]*(?=\n|$|[ \t]{2,}|Legal\s+Representative|"
+    r"Address|Registered|Domicile|Tel|Attention)",
 )
 
 

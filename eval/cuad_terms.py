@@ -1,0 +1,502 @@
+"""Term extraction on CUAD: do our typed extractors read the values CUAD's annotators wrote down?
+
+For seven CUAD categories whose normalised answers are values (a jurisdiction, a duration, a date, party
+names), two settings:
+
+(a) *given the gold span*: the extractor reads only the text the annotators highlighted (all spans of the
+    category, joined by blank lines), which isolates the extractor from finding the clause;
+(b) *whole document*: the extractor finds the value itself (governing law anywhere in the contract; dates and
+    parties from the preamble, i.e. the first 3,000 characters; renewal terms from sentences that mention
+    renewal or extension).
+
+Per field: ``accuracy`` (prediction equals the normalised gold answer, both-empty counting as right, over all
+contracts in setting (b), over contracts with a gold answer and located spans in setting (a)); ``precision``
+(right among contracts where we predicted something); ``recall`` (right among contracts with a gold answer).
+
+    python -m eval.cuad_terms [DATA_DIR]     # DATA_DIR has txt/ and labels.jsonl (default ../shared/data/cuad)
+
+Data: The Atticus Project, CUAD v1 (CC BY 4.0).
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import re
+import sys
+import time
+from collections import Counter, defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from eval.report import DEFAULT_DATA, markdown_table, require_data, write_report
+from review_service.review import terms as T
+
+FIELDS = [
+    "Governing Law", "Renewal Term", "Notice Period To Terminate Renewal", "Agreement Date", "Effective Date",
+    "Expiration Date", "Parties",
+]
+PREAMBLE_CHARS = 3000
+ATTRIBUTION = "The Atticus Project, CUAD v1 (CC BY 4.0)"
+
+NORMALISATION = {
+    "Governing Law": (
+        "answer split at ';' and ','; each piece mapped to a canonical jurisdiction with the extractor's alias "
+        "table (\"England\", \"Wales\", \"England and Wales\" -> England and Wales; \"People's Republic of China\" "
+        "-> China); a country dropped when a place inside it is listed (\"Ontario, Canada\" -> Ontario); pieces "
+        "that are no jurisdiction (\"[* * *]\", \"the state in which the franchised restaurant is located\", "
+        "treaties) kept as text, so they can never be matched. Compared as sets."),
+    "Renewal Term": (
+        "answer parsed as a duration (\"successive 1 year\", \"12 months\", \"2 successive 5 years\"; misspelt "
+        "'successive' accepted); compared by length in days (12 months = 1 year). A prediction is right when it "
+        "equals one of the answer's durations. Answers that are not durations (\"perpetual\", dates, \"[]\") "
+        "cannot be matched. The 'successive' flag is scored separately."),
+    "Notice Period To Terminate Renewal": (
+        "answer parsed as one or more durations (\"60) days\", \"180 days / 6 months\" as alternatives); right "
+        "when the predicted length in days equals one of them (within half a day)."),
+    "Agreement Date": (
+        "answer m/d/yy or m/d/yyyy; compared on month, day and year (two-digit years compared modulo 100). "
+        "Template dates with blanks (\"[]/[]/2020\") and multi-date answers need a partial or second date and "
+        "count as misses."),
+    "Effective Date": "as Agreement Date.",
+    "Expiration Date": (
+        "as Agreement Date; \"perpetual\" answers are scored as a class: right when we also say perpetual."),
+    "Parties": (
+        "answer split at top-level ';'; aliases in parentheses removed; collective entries (\"each a Party\") "
+        "dropped. Names compared after lower-casing, '&' -> 'and', punctuation and legal forms (Inc, LLC, Ltd, "
+        "Corp, Co, Company, Limited...) removed, and a similarity ratio of at least 0.85 (CUAD's answers carry "
+        "typos). Per-party precision/recall; a contract is right when its party sets match exactly."),
+}
+
+
+# ------------------------------------------------------------------------------------------ loading
+
+
+def load_labels(data_dir: Path) -> list[dict]:
+    with (data_dir / "labels.jsonl").open(encoding="utf-8") as fh:
+        return [json.loads(line) for line in fh if line.strip()]
+
+
+def read_text(data_dir: Path, filename: str) -> str:
+    return (data_dir / "txt" / filename).read_text(encoding="utf-8")
+
+
+def gold_span_text(row: dict, category: str, text: str) -> str | None:
+    spans = [s for s in row["labels"].get(category, {}).get("spans", []) if s.get("start") is not None]
+    if not spans:
+        return None
+    return "\n\n".join(text[s["start"] : s["end"]] for s in sorted(spans, key=lambda s: s["start"]))
+
+
+# ------------------------------------------------------------------------------------------ normalisation
+
+_SUCC = re.compile(r"\bsuc\w*", re.I)
+_DUR = re.compile(
+    r"(?:(?P<count>\d+|two|three|four|five|ten)\s+(?:(?P<succ1>suc\w*)\s+)?(?=\d))?(?P<succ2>suc\w*\s+)?"
+    r"\(?(?P<n>\d+(?:\.\d+)?)\)?\s*(?P<unit>day|week|month|year)s?", re.I)
+_UNIT = {"day": "days", "week": "weeks", "month": "months", "year": "years"}
+
+
+def gold_durations(answer: str) -> list[tuple[float, bool]]:
+    """(days, successive) for each duration in a CUAD duration answer; [] when it holds none."""
+    out = []
+    for m in _DUR.finditer(answer):
+        unit = _UNIT[m.group("unit").lower()]
+        days = float(m.group("n")) * T._UNIT_DAYS[unit]
+        out.append((round(days, 2), bool(m.group("succ1") or m.group("succ2") or _SUCC.search(answer))))
+    return out
+
+
+def same_days(a: float, b: float) -> bool:
+    return abs(a - b) <= 0.5
+
+
+_GOLD_DATE = re.compile(r"(\[\]|\d{1,2})\s*/\s*(\[\]|\d{1,2})\s*/\s*(\[\]|\d{2,4}|\d{2}\[\]|19\[\]|20\[\])")
+
+
+def gold_dates(answer: str) -> list[tuple[int | None, int | None, int | None]]:
+    """(month, day, year-mod-100) triples from a CUAD date answer; None for a blank ("[]")."""
+    out: list[tuple[int | None, int | None, int | None]] = []
+    for m in _GOLD_DATE.finditer(answer):
+        mo, d, y = (None if "[" in g else int(g) for g in m.groups())
+        out.append((mo, d, None if y is None else y % 100))
+    return out
+
+
+def date_key(d: date) -> tuple[int, int, int]:
+    return (d.month, d.day, d.year % 100)
+
+
+def gold_jurisdictions(answer: str) -> set[str]:
+    pieces = [p.strip() for p in re.split(r"[;,]", answer) if p.strip()]
+    found: list[tuple[str, str, str | None]] = []
+    raw: set[str] = set()
+    for p in pieces:
+        got = T.lookup_jurisdiction(p)
+        if got is None:
+            raw.add(p.lower())
+        else:
+            found.append(got)
+    inner = {c for n, k, c in found if not (k == "country" and n == c)}
+    names = {n for n, k, c in found if not (k == "country" and n == c and n in inner)}
+    return names | raw
+
+
+_LEGAL = re.compile(
+    r"\b(?:inc|incorporated|llc|l l c|ltd|limited|corp|corporation|co|company|plc|lp|l p|llp|sa|s a|ag|gmbh|nv|"
+    r"bv|pty|s a s|ltda|spa|s p a|na|n a|the)\b")
+
+
+def norm_name(s: str) -> str:
+    s = s.lower().replace("&", " and ").replace("’", "'")
+    s = re.sub(r"[^\w\s]", " ", s)
+    s = _LEGAL.sub(" ", s)
+    return re.sub(r"\s+", " ", s).strip()
+
+
+def _top_split(s: str, sep: str = ";") -> list[str]:
+    out, depth, cur = [], 0, []
+    for ch in s:
+        if ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth = max(0, depth - 1)
+        if ch == sep and depth == 0:
+            out.append("".join(cur))
+            cur = []
+        else:
+            cur.append(ch)
+    out.append("".join(cur))
+    return [p.strip() for p in out if p.strip()]
+
+
+_ALIAS_IN = re.compile(r"[\"“”']([^\"“”']{1,80})[\"“”']")
+
+
+def gold_parties(answer: str) -> tuple[list[str], set[str]]:
+    """(party names, aliases) from a CUAD Parties answer."""
+    names: list[str] = []
+    aliases: set[str] = set()
+    for piece in _top_split(answer):
+        quoted = [a.strip().lower() for a in _ALIAS_IN.findall(piece)]
+        if re.match(r"^\(?\s*(?:each|collectively|individually|together|\(?[\"“]?part(?:y|ies))", piece, re.I):
+            continue
+        name = re.sub(r"\([^()]*[\"“”'][^()]*\)", " ", piece)  # parenthesised aliases
+        name = re.sub(r"^\(+|\)+$", "", name).strip(" ,;")
+        if not name or re.search(r"\b(?:collectively|individually|referred)\b", name, re.I):
+            continue
+        if not norm_name(name):
+            continue
+        names.append(name)
+        aliases.update(a for a in quoted if not re.match(r"^(?:the\s+)?part(?:y|ies)\.?$", a))
+    return names, aliases
+
+
+def names_match(a: str, b: str) -> bool:
+    na, nb = norm_name(a), norm_name(b)
+    if not na or not nb:
+        return False
+    return na == nb or difflib.SequenceMatcher(None, na, nb).ratio() >= 0.85
+
+
+# ------------------------------------------------------------------------------------------ scoring
+
+
+@dataclass
+class Score:
+    """Document-level counts for one field in one setting."""
+
+    docs: int = 0
+    gold: int = 0
+    pred: int = 0
+    right_pred: int = 0  # predicted something and it was right
+    right: int = 0  # including both empty
+    extra: Counter = field(default_factory=Counter)
+    errors: list[dict] = field(default_factory=list)
+
+    def add(self, has_gold: bool, has_pred: bool, correct: bool, example: dict | None = None) -> None:
+        self.docs += 1
+        self.gold += has_gold
+        self.pred += has_pred
+        self.right_pred += has_pred and correct
+        self.right += correct or (not has_gold and not has_pred)
+        if example is not None and not (correct or (not has_gold and not has_pred)) and len(self.errors) < 400:
+            self.errors.append(example)
+
+    def figures(self) -> dict:
+        acc = self.right / self.docs if self.docs else None
+        prec = self.right_pred / self.pred if self.pred else None
+        rec = self.right_pred / self.gold if self.gold else None
+        return {"contracts": self.docs, "with_gold": self.gold, "predicted": self.pred, "right": self.right_pred,
+                "accuracy": acc, "precision": prec, "recall": rec, **dict(self.extra)}
+
+
+# ------------------------------------------------------------------------------------------ predictors
+
+
+def _source_line(text: str, pos: int) -> bool:
+    """EDGAR exhibits carry "Source: COMPANY, 10-K, 5/20/2014" filing lines: not dates of the contract."""
+    line_start = text.rfind("\n", 0, pos) + 1
+    return bool(re.search(r"\b(?:Source|Filed|FILED)\b|\b10-[KQ]\b|\b8-K\b|\bS-1\b", text[max(line_start, pos - 80) : pos]))
+
+
+def preamble_dates(text: str) -> list[T.Date]:
+    head = text[:PREAMBLE_CHARS]
+    return [d for d in T.dates(head) if not _source_line(head, d.start)]
+
+
+def predict_agreement_date(text: str) -> date | None:
+    ds = preamble_dates(text)
+    for d in ds:
+        if d.label in ("agreement", "effective"):
+            return d.value
+    return ds[0].value if ds else None
+
+
+def predict_effective_date(text: str) -> date | None:
+    for d in preamble_dates(text):
+        if d.label == "effective":
+            return d.value
+    for d in T.dates(text):
+        if d.label == "effective" and not _source_line(text, d.start):
+            return d.value
+    return predict_agreement_date(text)
+
+
+_PERPETUAL = re.compile(
+    r"\bperpetu(?:al|ity)\b|\bindefinite(?:ly)?\b|\buntil\s+(?:terminated|such\s+time|either\s+party|the\s+"
+    r"(?:parties|agreement)\s+(?:is\s+)?terminat)|\bunless\s+and\s+until\s+terminated\b|\bcontinue\s+"
+    r"(?:thereafter\s+)?(?:in\s+(?:full\s+)?(?:force|effect)\s+)?until\s+terminated\b", re.I)
+
+
+def predict_expiration(text: str, *, whole: bool) -> date | str | None:
+    """An explicit expiration date, or "perpetual"; None otherwise (no date arithmetic)."""
+    ds = T.dates(text)
+    if whole:
+        for s0, s1 in T.sentence_spans(text):
+            sent = text[s0:s1]
+            if not re.search(r"\b(?:term|expir\w*|terminat\w*)\b", sent, re.I):
+                continue
+            for d in ds:
+                if s0 <= d.start < s1 and d.label == "expiration":
+                    return d.value
+        return None
+    for d in ds:
+        if d.label == "expiration":
+            return d.value
+    if ds:
+        return ds[-1].value
+    if _PERPETUAL.search(text):
+        return "perpetual"
+    return None
+
+
+_RENEW_SENT = re.compile(r"\b(?:renew\w*|extend\w*|extension|successive|year[\s-]+to[\s-]+year)\b", re.I)
+
+
+def renewal_sentences(text: str) -> str:
+    return "\n\n".join(text[s:e] for s, e in T.sentence_spans(text) if _RENEW_SENT.search(text[s:e]))
+
+
+def parties_region(row: dict, text: str) -> str | None:
+    spans = [s for s in row["labels"]["Parties"]["spans"] if s.get("start") is not None and s["start"] < 6000]
+    if not spans:
+        return None
+    lo = min(s["start"] for s in spans)
+    hi = max(s["end"] for s in spans)
+    return text[max(0, lo - 400) : hi + 200]
+
+
+# ------------------------------------------------------------------------------------------ evaluation
+
+
+def _score_set(score: Score, gold: set[str], pred: set[str], example: dict) -> None:
+    score.add(bool(gold), bool(pred), bool(gold) and pred == gold, example)
+    if gold and pred and pred & gold:
+        score.extra["overlap"] += 1
+
+
+def evaluate(data_dir: Path, limit: int | None = None) -> dict:
+    rows = load_labels(data_dir)[:limit]
+    scores: dict[tuple[str, str], Score] = defaultdict(Score)
+    party_counts: dict[str, Counter] = defaultdict(Counter)
+    succ = Counter()
+    seconds = 0.0
+    chars = 0
+    for row in rows:
+        text = read_text(data_dir, row["filename"])
+        labels = row["labels"]
+        t0 = time.perf_counter()
+        T.extract_terms(text)
+        seconds += time.perf_counter() - t0
+        chars += len(text)
+        doc = row["filename"]
+
+        # Governing law
+        ans = labels["Governing Law"]["answer"]
+        gold = gold_jurisdictions(ans) if ans else set()
+        span = gold_span_text(row, "Governing Law", text)
+        if gold and span is not None:
+            pred = {j.name for j in T.governing_law(span)}
+            _score_set(scores["Governing Law", "a"], gold, pred, {"doc": doc, "gold": ans, "pred": sorted(pred),
+                                                                   "text": span[:300]})
+        pred = {j.name for j in T.governing_law(text)}
+        _score_set(scores["Governing Law", "b"], gold, pred, {"doc": doc, "gold": ans, "pred": sorted(pred)})
+
+        # Renewal term
+        ans = labels["Renewal Term"]["answer"]
+        gd = gold_durations(ans) if ans else []
+        span = gold_span_text(row, "Renewal Term", text)
+        for setting, src in (("a", span if ans else None), ("b", renewal_sentences(text))):
+            if src is None:
+                continue
+            rt = T.renewal_term(src)
+            correct = rt is not None and any(same_days(rt.duration.days, g[0]) for g in gd)
+            scores["Renewal Term", setting].add(bool(ans), rt is not None, correct, {
+                "doc": doc, "gold": ans, "pred": None if rt is None else
+                f"{'successive ' if rt.successive else ''}{rt.duration.value:g} {rt.duration.unit}",
+                "text": (src or "")[:300]})
+            if correct and setting == "a":
+                succ["right"] += rt.successive == any(g[1] for g in gd)  # type: ignore[union-attr]
+                succ["n"] += 1
+
+        # Notice period to terminate renewal
+        ans = labels["Notice Period To Terminate Renewal"]["answer"]
+        gd = gold_durations(ans) if ans else []
+        span = gold_span_text(row, "Notice Period To Terminate Renewal", text)
+        for setting, src in (("a", span if ans else None), ("b", renewal_sentences(text))):
+            if src is None:
+                continue
+            nd = T.renewal_notice(src)
+            correct = nd is not None and any(same_days(nd.days, g[0]) for g in gd)
+            scores["Notice Period To Terminate Renewal", setting].add(bool(ans), nd is not None, correct, {
+                "doc": doc, "gold": ans, "pred": None if nd is None else nd.text, "text": (src or "")[:300]})
+
+        # Dates
+        for cat, whole_fn in (("Agreement Date", predict_agreement_date), ("Effective Date", predict_effective_date)):
+            ans = labels[cat]["answer"]
+            gkeys = gold_dates(ans) if ans else []
+            span = gold_span_text(row, cat, text)
+            if ans and span is not None:
+                ds = T.dates(span)
+                pa = ds[0].value if ds else None
+                ok = pa is not None and date_key(pa) in gkeys
+                scores[cat, "a"].add(True, pa is not None, ok, {"doc": doc, "gold": ans, "pred": str(pa),
+                                                                "text": span[:200]})
+            pb = whole_fn(text)
+            ok = pb is not None and date_key(pb) in gkeys
+            scores[cat, "b"].add(bool(ans), pb is not None, ok, {"doc": doc, "gold": ans, "pred": str(pb)})
+            if ans and not any(all(x is not None for x in k) for k in gkeys):
+                scores[cat, "b"].extra["gold_not_a_full_date"] += 1
+
+        ans = labels["Expiration Date"]["answer"]
+        gkeys = gold_dates(ans) if ans else []
+        g_perp = ans.strip().lower() == "perpetual"
+        span = gold_span_text(row, "Expiration Date", text)
+        for setting, src in (("a", span if ans else None), ("b", text)):
+            if src is None:
+                continue
+            pe = predict_expiration(src, whole=setting == "b")
+            ok = (pe == "perpetual" and g_perp) or (isinstance(pe, date) and date_key(pe) in gkeys)
+            scores["Expiration Date", setting].add(bool(ans), pe is not None, ok,
+                                                   {"doc": doc, "gold": ans, "pred": str(pe), "text": (src or "")[:200]})
+
+        # Parties
+        ans = labels["Parties"]["answer"]
+        gnames, galiases = gold_parties(ans) if ans else ([], set())
+        region = parties_region(row, text)
+        for setting, src in (("a", region if gnames else None), ("b", text[:PREAMBLE_CHARS])):
+            if src is None:
+                continue
+            ps = T.parties(src)
+            c = party_counts[setting]
+            matched_gold = sum(any(names_match(g, p.name) for p in ps) for g in gnames)
+            matched_pred = sum(any(names_match(g, p.name) for g in gnames) for p in ps)
+            c["gold"] += len(gnames)
+            c["pred"] += len(ps)
+            c["gold_found"] += matched_gold
+            c["pred_right"] += matched_pred
+            paliases = {a.lower() for p in ps for a in p.aliases}
+            c["gold_aliases"] += len(galiases)
+            c["pred_aliases"] += len(paliases)
+            c["aliases_right"] += len(galiases & paliases)
+            exact = bool(gnames) and matched_gold == len(gnames) and matched_pred == len(ps)
+            scores["Parties", setting].add(bool(gnames), bool(ps), exact, {
+                "doc": doc, "gold": ans[:200], "pred": [p.name for p in ps]})
+
+    out: dict = {
+        "data": str(data_dir),
+        "attribution": ATTRIBUTION,
+        "contracts": len(rows),
+        "normalisation": NORMALISATION,
+        "settings": {
+            "a": "given the gold span text (all spans of the category joined)",
+            "b": "whole document (governing law: anywhere; dates and parties: first 3,000 characters; "
+                 "renewal: sentences mentioning renewal or extension; expiration: explicit dates in term "
+                 "sentences)",
+        },
+        "fields": {},
+        "extract_terms_seconds": seconds,
+        "extract_terms_ms_per_100k_chars": 1000 * seconds / chars * 100_000 if chars else None,
+    }
+    for f in FIELDS:
+        out["fields"][f] = {s: scores[f, s].figures() for s in ("a", "b") if (f, s) in scores}
+    out["fields"]["Renewal Term"]["successive_flag_agreement_when_duration_right"] = (
+        succ["right"] / succ["n"] if succ["n"] else None)
+    for s, c in party_counts.items():
+        out["fields"]["Parties"][s].update({
+            "party_precision": c["pred_right"] / c["pred"] if c["pred"] else None,
+            "party_recall": c["gold_found"] / c["gold"] if c["gold"] else None,
+            "alias_precision": c["aliases_right"] / c["pred_aliases"] if c["pred_aliases"] else None,
+            "alias_recall": c["aliases_right"] / c["gold_aliases"] if c["gold_aliases"] else None,
+        })
+    out["errors"] = {f"{f} ({s})": scores[f, s].errors[:40] for f, s in scores}
+    return out
+
+
+def _fmt(v: object) -> object:
+    return "-" if v is None else v
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = sys.argv[1:] if argv is None else argv
+    data_dir = require_data(Path(args[0]) if args else DEFAULT_DATA / "cuad", "CUAD data")
+    limit = int(args[1]) if len(args) > 1 else None
+    r = evaluate(data_dir, limit)
+    rows = []
+    for f in FIELDS:
+        for s, v in r["fields"][f].items():
+            if not isinstance(v, dict):
+                continue
+            rows.append((f, s, v["contracts"], v["with_gold"], v["predicted"], v["right"], _fmt(v["accuracy"]),
+                         _fmt(v["precision"]), _fmt(v["recall"])))
+    table = markdown_table(["field", "setting", "contracts", "with gold", "predicted", "right", "accuracy",
+                            "precision", "recall"], rows)
+    p = r["fields"]["Parties"]
+    party_rows = [(s, _fmt(p[s].get("party_precision")), _fmt(p[s].get("party_recall")),
+                   _fmt(p[s].get("alias_precision")), _fmt(p[s].get("alias_recall"))) for s in ("a", "b") if s in p]
+    norm = "\n".join(f"- **{k}**: {v}" for k, v in NORMALISATION.items())
+    body = (
+        f"# Term extraction on CUAD\n\nData: `{data_dir}` ({r['contracts']} contracts; {ATTRIBUTION}).\n\n"
+        f"Settings: (a) {r['settings']['a']}; (b) {r['settings']['b']}.\n\n{table}\n\n"
+        "Accuracy counts a contract right when the prediction equals the normalised answer (in setting (b) "
+        "also when both are empty); precision is over contracts where we predicted a value, recall over "
+        "contracts with a gold answer.\n\n"
+        "Parties, per party and per alias:\n\n"
+        + markdown_table(["setting", "party precision", "party recall", "alias precision", "alias recall"],
+                         party_rows)
+        + f"\n\nRenewal term: when the duration is right, the 'successive' flag agrees with CUAD's answer in "
+        f"{_fmt(r['fields']['Renewal Term']['successive_flag_agreement_when_duration_right'])} of cases.\n\n"
+        f"Speed: `extract_terms` on the whole contract, {r['extract_terms_ms_per_100k_chars']:.1f} ms per "
+        f"100,000 characters ({r['extract_terms_seconds']:.2f} s for all {r['contracts']} contracts).\n\n"
+        f"How answers were normalised for comparison:\n\n{norm}\n"
+    )
+    print(body)
+    path = write_report("cuad_terms", r, body)
+    print(f"\nwritten: {path} and {path.with_suffix('.json')}")
+
+
+if __name__ == "__main__":
+    main()
