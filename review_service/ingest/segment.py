@@ -26,7 +26,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from functools import lru_cache
-from typing import Literal
+from typing import Any, Literal
 
 from review_service.ingest.document import Document
 
@@ -63,13 +63,14 @@ class Clause:
 _ROMAN = r"(?:x{0,3})(?:ix|iv|v?i{0,3})"
 _WORD_NUMBERS = {
     w: i + 1 for i, w in enumerate(
-        "one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
+        "one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "  # noqa: SIM905
         "seventeen eighteen nineteen twenty".split()
     )
 }
 
 _ARTICLE = re.compile(
-    r"(?P<m>(?:ARTICLE|Article)\s+(?P<n>[IVXLC]+|\d{1,3}|[A-Za-z]+(?:-[A-Za-z]+)?)\b\.?)(?:[ \t]*[-:.–—][ \t]*|[ \t]+|$)"
+    r"(?P<m>(?:ARTICLE|Article)\s+(?P<n>[IVXLC]+|\d{1,3}|[A-Za-z]+(?:-[A-Za-z]+)?)\b\.?)"
+    r"(?:[ \t]*[-:.–—][ \t]*|[ \t]+|$)"
 )
 _SECTION = re.compile(
     r"(?P<m>(?:SECTION|Section|§)\s*(?P<n>\d{1,3}(?:\.\d{1,3})*[A-Za-z]?)\.?)(?:[ \t]*[-:.–—][ \t]*|[ \t]+|$)"
@@ -246,9 +247,9 @@ def run_in_heading(body: str) -> tuple[str | None, bool]:
         if len(h.split()) <= 10 and (_is_title_case(h) or _is_caps_heading(h)) and not _DEFINITION.match(body):
             return h.rstrip(" ,"), m.end() >= len(first_line.rstrip())
     bare = first_line.rstrip(".:")
-    if len(bare) <= 90 and (_is_caps_heading(bare) or (_is_title_case(bare) and not bare.endswith(","))):
-        if not re.search(r"[.;]\s", bare):
-            return bare, True
+    looks_like_heading = _is_caps_heading(bare) or (_is_title_case(bare) and not bare.endswith(","))
+    if len(bare) <= 90 and looks_like_heading and not re.search(r"[.;]\s", bare):
+        return bare, True
     return None, False
 
 
@@ -296,6 +297,20 @@ def _paragraph_units(text: str, start: int, end: int, bounds: set[int]) -> Itera
 
 
 @dataclass
+class _Draft:
+    """A clause while the tree is being built; ``end`` is set when the next clause starts."""
+
+    id: str
+    number: str | None
+    heading: str | None
+    level: int
+    parent: str | None
+    kind: ClauseKind
+    start: int
+    end: int
+
+
+@dataclass
 class _Open:
     style: str
     value: tuple[int, ...]
@@ -306,7 +321,7 @@ class _Builder:
     def __init__(self, doc: Document) -> None:
         self.doc = doc
         self.text = doc.text
-        self.out: list[dict[str, object]] = []
+        self.out: list[_Draft] = []
         self.stack: list[_Open] = []
         self.zone = "front"  # front matter (title, preamble, recitals) until the operative text starts
 
@@ -372,8 +387,8 @@ class _Builder:
         elif style == "heading":
             while self.stack and self.stack[-1].style not in ("article", "exhibit"):
                 self.stack.pop()
-        parent = self.out[self.stack[-1].index]["id"] if self.stack else None
-        return len(self.stack) + 1, parent  # type: ignore[return-value]
+        parent = self.out[self.stack[-1].index].id if self.stack else None
+        return len(self.stack) + 1, parent
 
     def open(self, style: str, value: tuple[int, ...], index: int) -> None:
         self.stack.append(_Open(style, value, index))
@@ -381,9 +396,8 @@ class _Builder:
     def add(self, *, start: int, number: str | None, heading: str | None, level: int, parent: str | None,
             kind: ClauseKind) -> int:
         if self.out:
-            self.out[-1]["end"] = start
-        self.out.append({"id": f"c{len(self.out) + 1}", "number": number, "heading": heading, "level": level,
-                         "parent": parent, "kind": kind, "start": start, "end": len(self.text)})
+            self.out[-1].end = start
+        self.out.append(_Draft(f"c{len(self.out) + 1}", number, heading, level, parent, kind, start, len(self.text)))
         return len(self.out) - 1
 
     # -- one unit at a time
@@ -431,7 +445,7 @@ class _Builder:
     def _front(self, unit: _Unit, line: str) -> None:
         if _OPERATIVE.match(line):
             self.zone = "body"
-            kind: ClauseKind = "preamble" if not any(c["kind"] == "recital" for c in self.out) else "recital"
+            kind: ClauseKind = "preamble" if not any(c.kind == "recital" for c in self.out) else "recital"
             self.add(start=unit.start, number=None, heading=None, level=1, parent=None, kind=kind)
             return
         if _RECITAL.match(line):
@@ -445,21 +459,21 @@ class _Builder:
             self.add(start=unit.start, number=None, heading=line.strip() if kind == "title" else None,
                      level=1, parent=None, kind=kind)
             return
-        if _is_caps_heading(line) and self.out[-1]["kind"] != "title" or _DEFINITION.match(line):
+        if (_is_caps_heading(line) and self.out[-1].kind != "title") or _DEFINITION.match(line):
             # A heading or a definition before any number: the operative text has started.
             self.zone = "body"
             self.feed(unit, "")
             return
-        if self.out[-1]["kind"] == "title" and not _is_caps_heading(line):
+        if self.out[-1].kind == "title" and not _is_caps_heading(line):
             self.add(start=unit.start, number=None, heading=None, level=1, parent=None, kind="preamble")
         # Otherwise the paragraph continues the title, preamble or recital before it.
 
     def _numbered(self, unit: _Unit, line: str, marker: Marker) -> None:
         if self.zone == "front":
             # Lettered recitals ("A. Vendor provides ...") under RECITALS stay recitals.
-            if self.out and self.out[-1]["kind"] == "recital" and marker.style.startswith(("d-alpha", "p-alpha")):
+            if self.out and self.out[-1].kind == "recital" and marker.style.startswith(("d-alpha", "p-alpha")):
                 self.add(start=unit.start + len(line) - len(line.lstrip()), number=marker.text.strip(),
-                         heading=None, level=2, parent=self.out[-1]["id"] if self.out[-1]["heading"] else None,
+                         heading=None, level=2, parent=self.out[-1].id if self.out[-1].heading else None,
                          kind="recital")
                 return
             self.zone = "body"
@@ -496,10 +510,10 @@ class _Builder:
         if parent_open is not None and parent_open.style == "definition":
             self.stack.pop()
             parent_open = self.stack[-1] if self.stack else None
-        parent = self.out[parent_open.index]["id"] if parent_open else None
-        idx = self.add(start=unit.start + len(self.text[unit.start:unit.end]) - len(
-            self.text[unit.start:unit.end].lstrip()), number=None, heading=term, level=len(self.stack) + 1,
-            parent=parent, kind="definition")  # type: ignore[arg-type]
+        parent = self.out[parent_open.index].id if parent_open else None
+        line = self.text[unit.start:unit.end]
+        idx = self.add(start=unit.start + len(line) - len(line.lstrip()), number=None, heading=term,
+                       level=len(self.stack) + 1, parent=parent, kind="definition")
         self.open("definition", (0,), idx)
 
 
@@ -527,7 +541,7 @@ def _inline_splits(doc: Document, units: list[_Unit]) -> list[_Unit]:
 
 
 @lru_cache(maxsize=1)
-def _sentencizer():  # type: ignore[no-untyped-def]
+def _sentencizer() -> Any:
     import spacy
     from spacy.symbols import ORTH
 
@@ -536,7 +550,7 @@ def _sentencizer():  # type: ignore[no-untyped-def]
     for abbr in ("Sec.", "Sect.", "Secs.", "Art.", "No.", "Nos.", "Para.", "para.", "Cl.", "cl.", "Ex.",
                  "Sch.", "approx.", "e.g.", "i.e.", "viz.", "etc.", "Ltd.", "Co.", "Corp.", "Inc.", "S.A.",
                  "N.V.", "B.V.", "L.P.", "L.L.C.", "U.S.C.", "Jr.", "St.", "v.", "vs."):
-        nlp.tokenizer.add_special_case(abbr, [{ORTH: abbr}])
+        nlp.tokenizer.add_special_case(abbr, [{ORTH: abbr}])  # type: ignore[union-attr]
     nlp.add_pipe("sentencizer")
     return nlp
 
@@ -546,24 +560,22 @@ def _sentence_starts(text: str) -> list[int]:
     return [s.start_char for s in doc.sents]
 
 
-def _split_long(doc: Document, clauses: list[dict[str, object]], window: int) -> list[dict[str, object]]:
+def _split_long(doc: Document, clauses: list[_Draft], window: int) -> list[_Draft]:
     from review_service.matching.model_files import count_tokens
 
     text = doc.text
-    sizes = count_tokens([text[c["start"]:c["end"]] for c in clauses])  # type: ignore[misc]
-    out: list[dict[str, object]] = []
+    sizes = count_tokens([text[c.start:c.end] for c in clauses])
+    out: list[_Draft] = []
     for clause, size in zip(clauses, sizes, strict=True):
-        if size <= window or clause["kind"] == "signature":
+        if size <= window or clause.kind == "signature":
             out.append(clause)
             continue
-        start, end = int(clause["start"]), int(clause["end"])  # type: ignore[call-overload]
-        pieces = _pack(text, start, end, size, window)
-        for i, (a, b) in enumerate(pieces):
-            piece = dict(clause, start=a, end=b)
-            if i > 0:
-                piece.update(kind="paragraph", number=None, parent=clause["id"], level=int(clause["level"]) + 1,  # type: ignore[call-overload]
-                             id=f"{clause['id']}.{i + 1}")
-            out.append(piece)
+        for i, (a, b) in enumerate(_pack(text, clause.start, clause.end, size, window)):
+            if i == 0:
+                out.append(replace(clause, start=a, end=b))
+            else:
+                out.append(_Draft(f"{clause.id}.{i + 1}", None, clause.heading, clause.level + 1, clause.id,
+                                  "paragraph", a, b))
     return out
 
 
@@ -625,22 +637,20 @@ def segment(doc: Document, *, window: int | None = None) -> list[Clause]:
         prev_line = doc.text[unit.start:unit.end]
     raw = builder.out
     if not raw:
-        raw = [{"id": "c1", "number": None, "heading": None, "level": 1, "parent": None,
-                "kind": "paragraph", "start": 0, "end": len(doc.text)}]
+        raw = [_Draft("c1", None, None, 1, None, "paragraph", 0, len(doc.text))]
     first_text = next((u.start for u in units), 0)
-    if raw[0]["start"] > first_text:  # type: ignore[operator]
-        raw[0]["start"] = first_text
+    raw[0].start = min(raw[0].start, first_text)
     raw = _split_long(doc, raw, window)
     return _finish(doc, raw)
 
 
-def _finish(doc: Document, raw: list[dict[str, object]]) -> list[Clause]:
+def _finish(doc: Document, raw: list[_Draft]) -> list[Clause]:
     """Trim each clause's span to its text and renumber ids in document order."""
     text = doc.text
-    ids: dict[object, str] = {}
+    ids: dict[str, str] = {}
     clauses: list[Clause] = []
     for r in raw:
-        start, end = int(r["start"]), int(r["end"])  # type: ignore[call-overload]
+        start, end = r.start, r.end
         while end > start and text[end - 1].isspace():
             end -= 1
         while start < end and text[start].isspace():
@@ -648,10 +658,10 @@ def _finish(doc: Document, raw: list[dict[str, object]]) -> list[Clause]:
         if start >= end:
             continue
         new_id = f"c{len(clauses) + 1}"
-        ids[r["id"]] = new_id
+        ids[r.id] = new_id
         clauses.append(Clause(
-            id=new_id, number=r["number"], heading=r["heading"], level=int(r["level"]),  # type: ignore[arg-type, call-overload]
-            parent=ids.get(r["parent"]) if r["parent"] else None, kind=r["kind"],  # type: ignore[arg-type]
+            id=new_id, number=r.number, heading=r.heading, level=r.level,
+            parent=ids.get(r.parent) if r.parent else None, kind=r.kind,
             start=start, end=end, page=doc.page_at(start), text=text[start:end],
         ))
     return clauses

@@ -11,7 +11,7 @@ import os
 import threading
 from collections import OrderedDict
 from functools import lru_cache
-from typing import Protocol
+from typing import Any, Protocol
 
 import numpy as np
 
@@ -37,7 +37,7 @@ class SentenceEmbedder:
     def __init__(self, path: str | None = None, *, batch_size: int = 32, cache_size: int = 50_000) -> None:
         self.path = str(path or model_dir())
         self.batch_size = batch_size
-        self._model = None
+        self._model: Any = None
         self._lock = threading.Lock()
         self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
         self._cache_size = cache_size
@@ -67,7 +67,7 @@ class SentenceEmbedder:
         missing = {k: t for k, t in zip(keys, texts, strict=True) if k not in self._cache}
         if missing:
             order = list(missing)
-            vectors = self._model.encode(  # type: ignore[union-attr]
+            vectors = self._model.encode(
                 [missing[k] for k in order], batch_size=self.batch_size, normalize_embeddings=True,
                 convert_to_numpy=True, show_progress_bar=False,
             ).astype(np.float32)

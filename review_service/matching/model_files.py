@@ -11,6 +11,7 @@ import json
 import os
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from review_service.errors import VettedError
 from review_service.settings import get_settings
@@ -51,7 +52,7 @@ def max_seq_length() -> int:
 
 
 @lru_cache(maxsize=1)
-def _tokenizer():  # type: ignore[no-untyped-def]
+def _tokenizer() -> Any:
     from tokenizers import Tokenizer
 
     tok = Tokenizer.from_file(str(model_dir() / "tokenizer.json"))

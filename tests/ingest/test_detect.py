@@ -26,7 +26,7 @@ def _zip(names: list[str]) -> bytes:
 def test_detect_by_content_not_extension() -> None:
     assert sniff(b"%PDF-1.4 rest") == "pdf"
     assert sniff(_zip(["[Content_Types].xml", "word/document.xml"])) == "docx"
-    assert sniff("plain words".encode()) == "txt"
+    assert sniff(b"plain words") == "txt"
     # A name with no or an unknown extension is decided by content alone.
     assert detect_type(b"%PDF-1.4 rest", "upload.bin") == "pdf"
     assert detect_type(b"%PDF-1.4 rest", None) == "pdf"

@@ -1,3 +1,5 @@
+import itertools
+
 import pytest
 
 from review_service.ingest import extract_bytes
@@ -64,17 +66,27 @@ def test_segment_run_in_heading(body: str, heading: str | None) -> None:
 
 
 NUMBERING_STYLES = {
-    "decimal": ("1. Fees. Customer pays.\n\n1.1 Invoices. Net 45.\n\n1.2 Late fees. None.\n\n2. Term. One year.",
-                ["1.", "1.1", "1.2", "2."], {"1.1": "1.", "1.2": "1.", "2.": None}),
-    "article-section": ("ARTICLE I\nDEFINITIONS\n\nSection 1.1 Affiliates. Affiliate means...\n\n"
-                        "ARTICLE II\nFEES\n\nSection 2.1 Payment. Net 45.",
-                        ["ARTICLE I", "Section 1.1", "ARTICLE II", "Section 2.1"],
-                        {"Section 1.1": "ARTICLE I", "Section 2.1": "ARTICLE II"}),
-    "letters-romans": ("5. Termination.\n\n(a) for breach; and\n\n(i) after notice;\n\n(ii) after cure.\n\n"
-                       "(b) for convenience.",
-                       ["5.", "(a)", "(i)", "(ii)", "(b)"], {"(a)": "5.", "(i)": "(a)", "(ii)": "(a)", "(b)": "5."}),
-    "letter-i-after-h": ("3. Items.\n\n" + "\n\n".join(f"({c}) item {c}." for c in "abcdefghij"),
-                         ["3.", *[f"({c})" for c in "abcdefghij"]], {"(i)": "3.", "(j)": "3."}),
+    "decimal": (
+        "1. Fees. Customer pays.\n\n1.1 Invoices. Net 45.\n\n1.2 Late fees. None.\n\n2. Term. One year.",
+        ["1.", "1.1", "1.2", "2."],
+        {"1.1": "1.", "1.2": "1.", "2.": None},
+    ),
+    "article-section": (
+        "ARTICLE I\nDEFINITIONS\n\nSection 1.1 Affiliates. Affiliate means...\n\n"
+        "ARTICLE II\nFEES\n\nSection 2.1 Payment. Net 45.",
+        ["ARTICLE I", "Section 1.1", "ARTICLE II", "Section 2.1"],
+        {"Section 1.1": "ARTICLE I", "Section 2.1": "ARTICLE II"},
+    ),
+    "letters-romans": (
+        "5. Termination.\n\n(a) for breach; and\n\n(i) after notice;\n\n(ii) after cure.\n\n(b) for convenience.",
+        ["5.", "(a)", "(i)", "(ii)", "(b)"],
+        {"(a)": "5.", "(i)": "(a)", "(ii)": "(a)", "(b)": "5."},
+    ),
+    "letter-i-after-h": (
+        "3. Items.\n\n" + "\n\n".join(f"({c}) item {c}." for c in "abcdefghij"),
+        ["3.", *[f"({c})" for c in "abcdefghij"]],
+        {"(i)": "3.", "(j)": "3."},
+    ),
 }
 
 
@@ -91,20 +103,22 @@ def test_segment_numbering_styles(style: str) -> None:
 
 
 def test_segment_clauses_partition_the_text_with_exact_offsets() -> None:
-    text = ("MASTER SERVICES AGREEMENT\n\nThis Agreement is made on 1 May 2026 between Vendor Ltd and Buyer Inc.\n\n"
-            "1. Services. Vendor provides the Services.\n\n2. Fees. Buyer pays within 45 days.\n")
+    text = (
+        "MASTER SERVICES AGREEMENT\n\nThis Agreement is made on 1 May 2026 between Vendor Ltd and Buyer Inc.\n\n"
+        "1. Services. Vendor provides the Services.\n\n2. Fees. Buyer pays within 45 days.\n"
+    )
     clauses = segment(_doc(text))
     for c in clauses:
-        assert text[c.start:c.end] == c.text
-    for a, b in zip(clauses, clauses[1:], strict=False):
+        assert text[c.start : c.end] == c.text
+    for a, b in itertools.pairwise(clauses):
         assert a.end <= b.start
-        assert not text[a.end:b.start].strip()  # only whitespace between clauses: nothing is lost
+        assert not text[a.end : b.start].strip()  # only whitespace between clauses: nothing is lost
     assert [c.kind for c in clauses] == ["title", "preamble", "section", "section"]
 
 
 def test_segment_front_matter_signature_and_exhibit() -> None:
     text = (
-        "SOFTWARE LICENCE AGREEMENT\n\nThis Agreement is entered into by Acme Corp. (\"Licensor\") and Beta LLC.\n\n"
+        'SOFTWARE LICENCE AGREEMENT\n\nThis Agreement is entered into by Acme Corp. ("Licensor") and Beta LLC.\n\n'
         "RECITALS\n\nWHEREAS, Licensor owns software; and\n\nWHEREAS, Beta wishes to use it.\n\n"
         "NOW, THEREFORE, the parties agree as follows:\n\n1. Licence. Licensor grants a licence.\n\n"
         "IN WITNESS WHEREOF, the parties sign.\n\nACME CORP.\n\nBy: ________\n\nName: Jo Smith\n\n"
@@ -123,9 +137,11 @@ def test_segment_front_matter_signature_and_exhibit() -> None:
 
 
 def test_segment_run_in_heading_and_cross_reference() -> None:
-    text = ("9. LIABILITY\n\n9.2 Exclusions. Neither party is liable for indirect loss.\n\n"
-            "9.3 Limitation of Liability. Subject to\nSection 9.2 and to the exclusions in\n9.2 above, the cap is "
-            "the fees paid in the prior twelve (12) months.\n\n9.4 Carve-outs. The cap does not apply to fraud.")
+    text = (
+        "9. LIABILITY\n\n9.2 Exclusions. Neither party is liable for indirect loss.\n\n"
+        "9.3 Limitation of Liability. Subject to\nSection 9.2 and to the exclusions in\n9.2 above, the cap is "
+        "the fees paid in the prior twelve (12) months.\n\n9.4 Carve-outs. The cap does not apply to fraud."
+    )
     clauses = segment(_doc(text))
     numbers = [c.number for c in clauses if c.number]
     assert numbers == ["9.", "9.2", "9.3", "9.4"]  # cross-references at line starts start nothing
@@ -135,10 +151,13 @@ def test_segment_run_in_heading_and_cross_reference() -> None:
 
 
 def test_segment_all_caps_headings_and_definitions() -> None:
-    text = ("SUPPLY TERMS\n\nThese terms apply between Vendor and Buyer.\n\nDEFINITIONS\n\n\"Affiliate\" means any entity controlling a party.\n\n"
-            "\u201cConfidential Information\u201d shall mean non-public information.\n\n"
-            "LIMITATION OF LIABILITY\n\nNeither party is liable for more than the fees paid.\n\n"
-            "Additional paragraph under the same heading.")
+    text = (
+        "SUPPLY TERMS\n\nThese terms apply between Vendor and Buyer.\n\n"
+        'DEFINITIONS\n\n"Affiliate" means any entity controlling a party.\n\n'
+        "\u201cConfidential Information\u201d shall mean non-public information.\n\n"
+        "LIMITATION OF LIABILITY\n\nNeither party is liable for more than the fees paid.\n\n"
+        "Additional paragraph under the same heading."
+    )
     clauses = segment(_doc(text))
     defs = [c for c in clauses if c.kind == "definition"]
     assert [d.heading for d in defs] == ["Affiliate", "Confidential Information"]
@@ -151,8 +170,10 @@ def test_segment_all_caps_headings_and_definitions() -> None:
 def test_segment_inline_numbers_in_run_together_text() -> None:
     # SEC text exports often lose the line breaks between sections.
     body = "Filler sentence for length. " * 12
-    text = (f"NOW, THEREFORE, the parties agree as follows: 1. Amendment. {body} 2. Effect. {body} "
-            f"Nothing in Section 2.1 changes this. 3. Counterparts. {body}")
+    text = (
+        f"NOW, THEREFORE, the parties agree as follows: 1. Amendment. {body} 2. Effect. {body} "
+        f"Nothing in Section 2.1 changes this. 3. Counterparts. {body}"
+    )
     clauses = segment(_doc(text))
     assert [c.number for c in clauses if c.number] == ["1.", "2.", "3."]
 
@@ -160,7 +181,8 @@ def test_segment_inline_numbers_in_run_together_text() -> None:
 def test_segment_long_paragraph_is_split_under_the_window() -> None:
     from review_service.matching.model_files import count_tokens, max_seq_length
 
-    sentences = " ".join(f"The Vendor shall deliver report number {i} to the Customer by the agreed date." for i in range(80))
+    sentence = "The Vendor shall deliver report number {} to the Customer by the agreed date."
+    sentences = " ".join(sentence.format(i) for i in range(80))
     text = f"7. Reporting. {sentences}"
     clauses = segment(_doc(text))
     assert len(clauses) > 1
