@@ -216,8 +216,7 @@ def style(
 
 def _default_styles() -> str:
     headings = "".join(
-        style(f"Heading{n}", f"heading {n}", ppr=f'<w:keepNext/><w:outlineLvl w:val="{n - 1}"/>')
-        for n in range(1, 4)
+        style(f"Heading{n}", f"heading {n}", ppr=f'<w:keepNext/><w:outlineLvl w:val="{n - 1}"/>') for n in range(1, 4)
     )
     return (
         '<w:docDefaults><w:rPrDefault><w:rPr><w:sz w:val="22"/></w:rPr></w:rPrDefault><w:pPrDefault/>'

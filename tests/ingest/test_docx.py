@@ -163,18 +163,14 @@ NUMBERING_CASES = [
         id="upperRoman-article",
     ),
     pytest.param(
-        numbering(
-            abstract_num(0, lvl(0, "upperRoman", "Article %1"), lvl(1, "decimal", "Section %1.%2")), num(1, 0)
-        ),
+        numbering(abstract_num(0, lvl(0, "upperRoman", "Article %1"), lvl(1, "decimal", "Section %1.%2")), num(1, 0)),
         [(1, 0), (1, 1), (1, 1), (1, 0), (1, 1)],
         ["Article I", "Section I.1", "Section I.2", "Article II", "Section II.1"],
         id="article-section-without-isLgl",
     ),
     pytest.param(
         numbering(
-            abstract_num(
-                0, lvl(0, "upperRoman", "Article %1"), lvl(1, "decimal", "Section %1.%2", legal=True)
-            ),
+            abstract_num(0, lvl(0, "upperRoman", "Article %1"), lvl(1, "decimal", "Section %1.%2", legal=True)),
             num(1, 0),
         ),
         [(1, 0), (1, 1), (1, 1), (1, 0), (1, 1)],
@@ -221,9 +217,7 @@ NUMBERING_CASES = [
         id="override-then-shared-counter-continues",
     ),
     pytest.param(
-        numbering(
-            abstract_num(0, lvl(0, text="%1.")), abstract_num(1, lvl(0, text="%1.")), num(1, 0), num(2, 1)
-        ),
+        numbering(abstract_num(0, lvl(0, text="%1.")), abstract_num(1, lvl(0, text="%1.")), num(1, 0), num(2, 1)),
         [(1, 0), (1, 0), (2, 0), (1, 0)],
         ["1.", "2.", "1.", "3."],
         id="separate-abstracts-count-separately",
@@ -236,9 +230,7 @@ NUMBERING_CASES = [
     ),
     pytest.param(
         numbering(
-            abstract_num(
-                0, lvl(0, text="%1."), lvl(1, text="%1.%2"), lvl(2, "lowerLetter", "(%3)", restart=1)
-            ),
+            abstract_num(0, lvl(0, text="%1."), lvl(1, text="%1.%2"), lvl(2, "lowerLetter", "(%3)", restart=1)),
             num(1, 0),
         ),
         [(1, 0), (1, 1), (1, 2), (1, 1), (1, 2), (1, 0), (1, 2)],
@@ -371,9 +363,7 @@ def test_docx_style_based_numbering_on_headings() -> None:
 
 
 def test_docx_style_numbering_inherited_through_based_on() -> None:
-    styles = style(
-        "ClauseBase", "Clause Base", ppr='<w:numPr><w:ilvl w:val="1"/><w:numId w:val="4"/></w:numPr>'
-    )
+    styles = style("ClauseBase", "Clause Base", ppr='<w:numPr><w:ilvl w:val="1"/><w:numId w:val="4"/></w:numPr>')
     styles += style("Clause2", "Clause 2", based_on="ClauseBase")
     xml = numbering(abstract_num(0, lvl(0, text="%1."), lvl(1, "lowerLetter", "(%2)")), num(4, 0))
     doc = _extract(
@@ -388,9 +378,7 @@ def test_docx_style_linked_only_by_level_pstyle() -> None:
     styles = style("Schedule", "Schedule Heading")
     xml = numbering(abstract_num(2, lvl(0, "upperLetter", "Schedule %1", pstyle="Schedule")), num(9, 2))
     doc = _extract(
-        build_docx(
-            p("Fees", style="Schedule"), p("Security", style="Schedule"), numbering_xml=xml, styles=styles
-        )
+        build_docx(p("Fees", style="Schedule"), p("Security", style="Schedule"), numbering_xml=xml, styles=styles)
     )
     assert _block_texts(doc) == ["Schedule A Fees", "Schedule B Security"]
 
@@ -416,9 +404,7 @@ def test_docx_num_style_link() -> None:
         num(21, 10),
     )
     doc = _extract(
-        build_docx(
-            p("A", num=(21, 0)), p("B", num=(21, 1)), p("C", num=(20, 0)), numbering_xml=xml, styles=styles
-        )
+        build_docx(p("A", num=(21, 0)), p("B", num=(21, 1)), p("C", num=(20, 0)), numbering_xml=xml, styles=styles)
     )
     assert _block_texts(doc) == ["1. A", "1.1 B", "2. C"]
 
@@ -555,11 +541,7 @@ def test_docx_deleted_paragraph_mark_joins_next_paragraph() -> None:
 
 
 def test_docx_inline_wrappers_and_special_characters() -> None:
-    sdt = (
-        '<w:sdt><w:sdtPr><w:alias w:val="Party"/></w:sdtPr><w:sdtContent>'
-        + r("Acme Ltd")
-        + "</w:sdtContent></w:sdt>"
-    )
+    sdt = '<w:sdt><w:sdtPr><w:alias w:val="Party"/></w:sdtPr><w:sdtContent>' + r("Acme Ltd") + "</w:sdtContent></w:sdt>"
     smart = '<w:smartTag w:uri="urn:x" w:element="place">' + r("London") + "</w:smartTag>"
     simple = '<w:fldSimple w:instr=" DOCPROPERTY Client ">' + r("Client Co") + "</w:fldSimple>"
     doc = _extract(
@@ -586,9 +568,7 @@ def test_docx_inline_wrappers_and_special_characters() -> None:
 
 
 def test_docx_nested_field_in_instruction_and_field_spanning_paragraphs() -> None:
-    begin, separate, end = (
-        raw_run(f'<w:fldChar w:fldCharType="{k}"/>') for k in ("begin", "separate", "end")
-    )
+    begin, separate, end = (raw_run(f'<w:fldChar w:fldCharType="{k}"/>') for k in ("begin", "separate", "end"))
     instr = raw_run('<w:instrText xml:space="preserve"> IF </w:instrText>')
     # { IF { MERGEFIELD Cap } = "" "uncapped" "capped" } shows "capped"; the inner result is instruction.
     if_field = [begin, instr, field("MERGEFIELD Cap", "EUR 5m"), r(' = "" "uncapped" "capped" '), separate]
