@@ -33,7 +33,6 @@ typecheck: $(STAMP)
 eval: $(STAMP)
 	$(BIN)/python -m eval.pdf_extraction
 	$(BIN)/python -m eval.segmentation
-	$(BIN)/python -m eval.ingest_speed
 	$(BIN)/python -m eval.cuad_terms
 
 clean:
