@@ -242,9 +242,34 @@ def _source_line(text: str, pos: int) -> bool:
     return bool(re.search(r"\b(?:Source|Filed|FILED)\b|\b10-[KQ]\b|\b8-K\b|\bS-1\b", text[max(line_start, pos - 80) : pos]))
 
 
+_PREAMBLE_SENT = re.compile(
+    r"\b(?:entered\s+into|is\s+made|made\s+and\s+entered|made\s+(?:as\s+of|this|on|effective)|dated(?:\s+as\s+of)?|"
+    r"effective\s+as\s+of)\b", re.I)
+
+
 def preamble_dates(text: str) -> list[T.Date]:
+    """Dates of the preamble: the first 3,000 characters, plus the sentence that says the agreement is made
+    or entered into when a cover page or table of contents pushes it further (first 20,000 characters)."""
     head = text[:PREAMBLE_CHARS]
-    return [d for d in T.dates(head) if not _source_line(head, d.start)]
+    out = [d for d in T.dates(head) if not _source_line(head, d.start)]
+    if any(d.label for d in out):
+        return out
+    for s0, s1 in T.sentence_spans(text, 0, min(len(text), 20_000)):
+        if s1 <= PREAMBLE_CHARS:
+            continue
+        sent = text[s0:s1]
+        if _PREAMBLE_SENT.search(sent) and re.search(r"\bagreement\b", sent, re.I):
+            found = [T.Date(d.value, d.start + s0, d.end + s0, d.text, d.label) for d in T.dates(sent)]
+            if found:
+                return out + found
+    return out
+
+
+def signature_dates(text: str) -> list[T.Date]:
+    """Dates written next to the signatures ("Date: March 14, 2018") in the last third of the contract."""
+    tail0 = len(text) * 2 // 3
+    return [d for d in T.dates(text[tail0:]) if d.label == "agreement"
+            and re.search(r"\bDated?\s*:?\s*$", text[tail0 + max(0, d.start - 12) : tail0 + d.start])]
 
 
 def predict_agreement_date(text: str) -> date | None:
@@ -252,17 +277,18 @@ def predict_agreement_date(text: str) -> date | None:
     for d in ds:
         if d.label in ("agreement", "effective"):
             return d.value
-    return ds[0].value if ds else None
+    if ds:
+        return ds[0].value
+    sig = signature_dates(text)
+    return max(d.value for d in sig) if sig else None
 
 
-def predict_effective_date(text: str) -> date | None:
+def predict_effective_date(text: str, *, fallback_to_agreement: bool = False) -> date | None:
+    """A date the preamble calls effective; else (optionally) the agreement date."""
     for d in preamble_dates(text):
         if d.label == "effective":
             return d.value
-    for d in T.dates(text):
-        if d.label == "effective" and not _source_line(text, d.start):
-            return d.value
-    return predict_agreement_date(text)
+    return predict_agreement_date(text) if fallback_to_agreement else None
 
 
 _PERPETUAL = re.compile(
@@ -271,33 +297,80 @@ _PERPETUAL = re.compile(
     r"(?:thereafter\s+)?(?:in\s+(?:full\s+)?(?:force|effect)\s+)?until\s+terminated\b", re.I)
 
 
-def predict_expiration(text: str, *, whole: bool) -> date | str | None:
-    """An explicit expiration date, or "perpetual"; None otherwise (no date arithmetic)."""
-    ds = T.dates(text)
-    if whole:
-        for s0, s1 in T.sentence_spans(text):
-            sent = text[s0:s1]
-            if not re.search(r"\b(?:term|expir\w*|terminat\w*)\b", sent, re.I):
-                continue
-            for d in ds:
-                if s0 <= d.start < s1 and d.label == "expiration":
-                    return d.value
-        return None
+_FROM_EFFECTIVE = re.compile(
+    r"\b(?:Effective\s+Date|date\s+(?:hereof|of\s+this\s+Agreement|first\s+(?:written|set\s+forth|above|stated))|"
+    r"execution|signing|date\s+above)\b", re.I)
+_TERM_CLAUSE = re.compile(
+    r"\b(?:term\s+of\s+this\s+(?:agreement|contract)|initial\s+term|this\s+(?:agreement|contract)\s+(?:shall|will)\s+"
+    r"(?:\w+\s+){0,3}(?:continue|remain|expire|terminate|be\s+in\s+effect)|the\s+term\s+(?:shall|will|is))\b", re.I)
+
+
+def expiration_from(src: str, doc_text: str) -> date | str | None:
+    """An explicit expiration date in ``src``; else the start date plus the initial term (the start being a
+    date in ``src`` that the term commences on, or the document's effective date when ``src`` measures the
+    term from it); else "perpetual" when ``src`` says so; else None."""
+    ds = T.dates(src)
     for d in ds:
         if d.label == "expiration":
             return d.value
-    if ds:
-        return ds[-1].value
-    if _PERPETUAL.search(text):
+    term = T.initial_term(src)
+    if term is not None:
+        start = next((d.value for d in ds if d.label in ("effective", "agreement")), None)
+        if start is None and ds and re.search(r"\b(?:commenc|begin|start|effective)", src, re.I):
+            start = ds[0].value
+        if start is None and _FROM_EFFECTIVE.search(src):
+            start = predict_effective_date(doc_text, fallback_to_agreement=True)
+        if start is not None:
+            return term.add_to(start)
+        return None
+    if _PERPETUAL.search(src):
         return "perpetual"
+    return ds[-1].value if ds else None
+
+
+def predict_expiration(doc_text: str) -> date | str | None:
+    """Whole document: the first sentence about the agreement's term that yields an expiration."""
+    for s0, s1 in T.sentence_spans(doc_text):
+        sent = doc_text[s0:s1]
+        if _TERM_CLAUSE.search(sent) and not _DEFINITION.match(sent):
+            got = expiration_from(sent, doc_text)
+            if got is not None:
+                return got
     return None
 
 
-_RENEW_SENT = re.compile(r"\b(?:renew\w*|extend\w*|extension|successive|year[\s-]+to[\s-]+year)\b", re.I)
+# Sentences about renewing the agreement itself: a renewal word, or "extend"/"continue" near "term",
+# "agreement" or "contract"; definitions ("Calendar Quarter means each successive period ...") left out.
+_RENEW_SENT = re.compile(
+    r"\b(?:renew\w*|non-?renewal|year[\s-]+to[\s-]+year|month[\s-]+to[\s-]+month)\b"
+    r"|\b(?:extend\w*|extension|continu\w*|prolong\w*)\b[^.;]{0,80}\b(?:term|agreement|contract)\b"
+    r"|\b(?:term|agreement|contract)\b[^.;]{0,80}\b(?:extend\w*|extension|continu\w*|prolong\w*)\b",
+    re.I)
+_DEFINITION = re.compile(r"^\W*(?:\d[\d.]*\s*)?[\"“][^\"”]{1,60}[\"”]\s+(?:means|shall\s+mean|has\s+the\s+meaning)", re.I)
+
+
+_NOTICE_SENT = re.compile(
+    r"\b(?:renew\w*|non-?renewal|automatic\w*)\b|\b(?:continu|remain)\w*[^.;]{0,80}\buntil\b"
+    r"|\b(?:following|after)\s+the\s+initial\s+term\b", re.I)
+
+
+def notice_sentences(text: str) -> str:
+    """Sentences that can carry the notice to stop a renewal: renewal words, automatic continuation."""
+    keep = []
+    for s, e in T.sentence_spans(text):
+        sent = text[s:e]
+        if _NOTICE_SENT.search(sent) and not _DEFINITION.match(sent):
+            keep.append(sent)
+    return "\n\n".join(keep)
 
 
 def renewal_sentences(text: str) -> str:
-    return "\n\n".join(text[s:e] for s, e in T.sentence_spans(text) if _RENEW_SENT.search(text[s:e]))
+    keep = []
+    for s, e in T.sentence_spans(text):
+        sent = text[s:e]
+        if _RENEW_SENT.search(sent) and not _DEFINITION.match(sent):
+            keep.append(sent)
+    return "\n\n".join(keep)
 
 
 def parties_region(row: dict, text: str) -> str | None:
@@ -366,7 +439,7 @@ def evaluate(data_dir: Path, limit: int | None = None) -> dict:
         ans = labels["Notice Period To Terminate Renewal"]["answer"]
         gd = gold_durations(ans) if ans else []
         span = gold_span_text(row, "Notice Period To Terminate Renewal", text)
-        for setting, src in (("a", span if ans else None), ("b", renewal_sentences(text))):
+        for setting, src in (("a", span if ans else None), ("b", notice_sentences(text))):
             if src is None:
                 continue
             nd = T.renewal_notice(src)
@@ -375,11 +448,14 @@ def evaluate(data_dir: Path, limit: int | None = None) -> dict:
                 "doc": doc, "gold": ans, "pred": None if nd is None else nd.text, "text": (src or "")[:300]})
 
         # Dates
-        for cat, whole_fn in (("Agreement Date", predict_agreement_date), ("Effective Date", predict_effective_date)):
+        for cat, whole_fn in (("Agreement Date", predict_agreement_date), ("Effective Date", predict_effective_date),
+                              ("Effective Date*", lambda t: predict_effective_date(t, fallback_to_agreement=True))):
+            setting_b = "b" if not cat.endswith("*") else "b*"
+            cat = cat.rstrip("*")
             ans = labels[cat]["answer"]
             gkeys = gold_dates(ans) if ans else []
             span = gold_span_text(row, cat, text)
-            if ans and span is not None:
+            if ans and span is not None and setting_b == "b":
                 ds = T.dates(span)
                 pa = ds[0].value if ds else None
                 ok = pa is not None and date_key(pa) in gkeys
@@ -387,9 +463,9 @@ def evaluate(data_dir: Path, limit: int | None = None) -> dict:
                                                                 "text": span[:200]})
             pb = whole_fn(text)
             ok = pb is not None and date_key(pb) in gkeys
-            scores[cat, "b"].add(bool(ans), pb is not None, ok, {"doc": doc, "gold": ans, "pred": str(pb)})
+            scores[cat, setting_b].add(bool(ans), pb is not None, ok, {"doc": doc, "gold": ans, "pred": str(pb)})
             if ans and not any(all(x is not None for x in k) for k in gkeys):
-                scores[cat, "b"].extra["gold_not_a_full_date"] += 1
+                scores[cat, setting_b].extra["gold_not_a_full_date"] += 1
 
         ans = labels["Expiration Date"]["answer"]
         gkeys = gold_dates(ans) if ans else []
@@ -398,7 +474,7 @@ def evaluate(data_dir: Path, limit: int | None = None) -> dict:
         for setting, src in (("a", span if ans else None), ("b", text)):
             if src is None:
                 continue
-            pe = predict_expiration(src, whole=setting == "b")
+            pe = expiration_from(src, text) if setting == "a" else predict_expiration(text)
             ok = (pe == "perpetual" and g_perp) or (isinstance(pe, date) and date_key(pe) in gkeys)
             scores["Expiration Date", setting].add(bool(ans), pe is not None, ok,
                                                    {"doc": doc, "gold": ans, "pred": str(pe), "text": (src or "")[:200]})
@@ -442,7 +518,7 @@ def evaluate(data_dir: Path, limit: int | None = None) -> dict:
         "extract_terms_ms_per_100k_chars": 1000 * seconds / chars * 100_000 if chars else None,
     }
     for f in FIELDS:
-        out["fields"][f] = {s: scores[f, s].figures() for s in ("a", "b") if (f, s) in scores}
+        out["fields"][f] = {s: scores[f, s].figures() for s in ("a", "b", "b*") if (f, s) in scores}
     out["fields"]["Renewal Term"]["successive_flag_agreement_when_duration_right"] = (
         succ["right"] / succ["n"] if succ["n"] else None)
     for s, c in party_counts.items():

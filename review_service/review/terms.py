@@ -21,7 +21,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, fields
-from datetime import date
+import calendar
+from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any, Literal
 
@@ -49,6 +50,7 @@ __all__ = [
     "parse_number_words",
     "parties",
     "percentages",
+    "initial_term",
     "renewal_notice",
     "renewal_term",
     "sentence_spans",
@@ -101,6 +103,24 @@ class Duration(_Value):
     end: int
     text: str
     words_value: float | None = None
+
+    def add_to(self, day: date) -> date:
+        """``day`` plus this duration: calendar months and years keep the day of the month (clamped to the
+        month's end: 31 January + 1 month = 28/29 February); business days skip Saturdays and Sundays;
+        fractional months and years are rounded to whole days."""
+        if self.unit in ("months", "years") and self.value == int(self.value):
+            months = int(self.value) * (12 if self.unit == "years" else 1)
+            y, m = divmod(day.month - 1 + months, 12)
+            year, month = day.year + y, m + 1
+            return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+        if self.unit == "business_days":
+            left, cur = int(self.value), day
+            while left > 0:
+                cur += timedelta(days=1)
+                if cur.weekday() < 5:
+                    left -= 1
+            return cur
+        return day + timedelta(days=round(self.days))
 
 
 @dataclass(frozen=True, slots=True)
@@ -397,7 +417,7 @@ def _windowed(rx: re.Pattern[str], text: str, trigger: re.Pattern[str], before: 
 
 _NUM_EXPR = rf"""
     (?:
-        (?P<w>{_WORDS_FRAC})(?:\s*\(\s*(?P<pn>{_NUMERAL})\s*\))?
+        (?P<w>{_WORDS_FRAC})(?:\s*\(\s*(?P<pn>{_NUMERAL})\s*\)|\s*\(\s*[Il]\s*\))?
       | \(\s*(?P<qn>{_NUMERAL})\s*\)
       | (?<![\w$§.,/-])(?P<n>{_NUMERAL})(?![.,]\d)
     )"""
@@ -409,7 +429,7 @@ _DURATION_RE = re.compile(
       | \b(?P<half>half)\s+an?
       | \b(?P<a>an?)(?:\s+(?:additional|further|extra|single|full|renewal))?
     )
-    \s*-?\s*
+    \s*[-~]?\s*
     (?:(?:additional|successive|consecutive|full|complete|contract|fiscal|renewal)\s*-?\s*)?
     (?P<unit>(?P<kind>calendar\s+|business\s+|working\s+|banking\s+)?(?:day|week|month|year)s?)
     (?![\w])
@@ -849,6 +869,11 @@ _BOUNDARY_RE = re.compile(r"[.!?][\"'”’)]*\s+(?=[\"“(\[]?[A-Z0-9])|\n[ \t]
 
 
 def _is_real_boundary(text: str, pos: int) -> bool:
+    if text[pos] == "\n":
+        # a page break in the middle of a sentence ("governed by the\n\nlaws of") is not a boundary
+        before = text[max(0, pos - 1) : pos]
+        nxt = re.match(r"\s*(\S)", text[pos : pos + 200])
+        return not (before and (before.islower() or before == ",") and nxt is not None and nxt.group(1).islower())
     if text[pos] != ".":
         return True
     m = re.search(r"([A-Za-z.]+)$", text[max(0, pos - 12) : pos])
@@ -935,7 +960,7 @@ _ALIASES: dict[str, tuple[str, JurisdictionKind, str | None]] = {
     "Hong Kong": ("Hong Kong", "region", "China"),
     "Hong Kong Special Administrative Region": ("Hong Kong", "region", "China"),
     "Macau": ("Macau", "region", "China"), "Macao": ("Macau", "region", "China"),
-    "Republic of China": ("Taiwan", "country", "Taiwan"),
+    "Republic of China": ("Taiwan", "country", "Taiwan"), "R.O.C.": ("Taiwan", "country", "Taiwan"),
     "Republic of Korea": ("South Korea", "country", "South Korea"), "South Korea": ("South Korea", "country", "South Korea"),
     "Korea": ("South Korea", "country", "South Korea"),
     "Russian Federation": ("Russia", "country", "Russia"), "The Netherlands": ("Netherlands", "country", "Netherlands"),
@@ -1049,8 +1074,8 @@ _COUNTY_TRIGGER_RE = re.compile("County|COUNTY")
 _COUNTY_RE = re.compile(
     r"(?<![\w])(?:(?:[A-Z][a-z]+\s+){1,3}County|County\s+of\s+[A-Z][a-z]+(?:\s+[A-Z][a-z]+){0,2}|(?:[A-Z]+\s+){1,3}COUNTY)(?![\w])")
 _LAW_GAP_RE = re.compile(
-    r"""(?:\b(?:laws?|legislation|regulations|statutes)(?:\s*,[^,.;]{1,40},)?(?:\s+(?:in\s+force|applicable)\s+in)?
-            \s+of\s+|\bunder\s+)
+    r"""(?:\b(?:laws?|legislation|regulations|statutes)(?:\s+and\s+(?:decisions|regulations|statutes|rules|court\s+decisions))?
+            (?:\s*,[^,.;]{1,40},)?(?:\s+(?:in\s+force|applicable)\s+in)?\s+(?:of|in)\s+)
         (?:the\s+)?(?:(?:State|Commonwealth|Province|Republic|Kingdom|Federal\s+Republic|Territory|SIATE)\s+of\s+(?:the\s+)?)?$
        |\b(?:laws?|legislation)\s+(?:of\s+)?(?:the\s+)?(?:State|Commonwealth|Province|SIATE)\s+of\s+$""",
     re.I | re.X,
@@ -1060,11 +1085,12 @@ _JOIN_GAP_RE = re.compile(
     re.I,
 )
 _INCORP_PRE_RE = re.compile(
-    r"""(?:\b(?:organi[sz]ed|incorporated|formed|existing|registered|established|chartered|constituted|domiciled)
-          (?:\s+and\s+(?:validly\s+)?existing)?\s+(?:(?:under|pursuant\s+to|in\s+accordance\s+with|by)\s+
-          (?:the\s+)?(?:laws?|legislation)\s+of|in|under)\s+(?:the\s+)?
+    r"""(?:\b(?:organi[sz](?:ed|ing)|incorporat(?:ed|e|ing)|formed|existing|registered|established|chartered|constituted|
+           domiciled|good\s+standing)\b[^.;()]{0,60}?
+          \b(?:under|pursuant\s+to|in\s+accordance\s+with|by)\s+(?:the\s+)?(?:laws?|legislation)\s+(?:of|in)\s+(?:the\s+)?
           (?:(?:State|Commonwealth|Province|Republic)\s+of\s+(?:the\s+)?)?$
-       |\b(?:organi[sz]ed|incorporated|formed|existing|registered|established)\b[^.;()]{0,40}\bunder\s+$)""",
+       |\b(?:organi[sz]ed|incorporated|formed|registered|established|domiciled|existing)\s+(?:in|under)\s+(?:the\s+)?
+          (?:(?:State|Commonwealth|Province|Republic)\s+of\s+(?:the\s+)?)?$)""",
     re.I | re.X,
 )
 _INCORP_POST_RE = re.compile(
@@ -1077,7 +1103,7 @@ _INCORP_POST_RE = re.compile(
 _A_BEFORE_RE = re.compile(r"\b(?:a|an)\s+$", re.I)
 _GOVERN_CUE_RE = re.compile(
     r"\b(?:govern(?:s|ed|ing)?|constru(?:ed|ction|e)|interpret(?:ed|ation)|choice\s+of\s+law|proper\s+law|"
-    r"applicable\s+law|shall\s+apply|will\s+apply|applies|controlled\s+by|in\s+accordance\s+with)\b",
+    r"shall\s+apply|will\s+apply|applies|application\s+of|controlled\s+by)\b",
     re.I,
 )
 _CONFLICT_PRE_RE = re.compile(
@@ -1273,7 +1299,11 @@ _ORDINALS = {
 _ORD_W = r"(?:(?:twenty|thirty)[\s-]+)?(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth)|" \
     r"tenth|eleventh|twelfth|thirteenth|fourteenth|fifteenth|sixteenth|seventeenth|eighteenth|nineteenth|" \
     r"twentieth|thirtieth"
-_SUFFIX = r"(?:\s?(?:st|nd|rd|th|t\s?h|d))?"
+_SUFFIX = r"(?:\s?(?:st|nd|rd|th|t\s?h|s\s?t|d))?"
+_ORD_WORDS_RE = _ORD_W
+_ORDINAL_VALUES = {**_ORDINALS, **{f"{t} {w}": tv + _ORDINALS[w] for t, tv in (("twenty", 20), ("thirty", 30))
+                                   for w in ("first", "second", "third", "fourth", "fifth", "sixth", "seventh",
+                                             "eighth", "ninth")}}
 _YEAR = r"(?P<year>(?:19|20)\d{2})(?!\d)"
 _DATE_RE = re.compile(
     rf"""
@@ -1287,7 +1317,7 @@ _DATE_RE = re.compile(
     re.I | re.X,
 )
 _DATE_TRIGGER_RE = re.compile(
-    "(?:" + _trie(_name_variants(m.capitalize() for m in _MONTHS)) + r")\.?,?\s*\d|\d[/\-]\d{1,2}[/\-]\d\d|\d\.\d{1,2}\.(?:19|20)\d\d|(?:19|20)\d\d-\d")
+    "(?:" + _trie(_name_variants(m.capitalize() for m in _MONTHS)) + r")\.?\s*,?\s*\d|\d[/\-]\d{1,2}[/\-]\d\d|\d\.\d{1,2}\.(?:19|20)\d\d|(?:19|20)\d\d-\d")
 _CITATION_PRE_RE = re.compile(
     r"(?:\b(?:Regulation|Directive|Decision)\s*(?:\((?:EU|EC|EEC)\)\s*)?(?:No\.?\s*)?[\d/]+\s*(?:of\s+(?:the\s+)?)?"
     r"|\bU\.\s?S\.\s?C\.?[^.;]{0,30}|\bC\.\s?F\.\s?R\.?[^.;]{0,30}|§+\s*[\d.()a-z-]*[^.;]{0,20}"
@@ -1597,48 +1627,69 @@ def parties(text: str, limit: int = PREAMBLE_CHARS) -> list[Party]:
 
 # --------------------------------------------------------------------------------------------- renewals
 
-_RENEW_CUE_RE = re.compile(r"\b(?:renew\w*|extend\w*|extension|continue\w*|successive|year[\s-]+to[\s-]+year)\b", re.I)
-_NOTICE_CONTEXT_RE = re.compile(
-    r"\b(?:notice|notif\w*|prior\s+to|before|in\s+advance|preceding|no\s+later\s+than|not\s+(?:less|later)\s+than|"
-    r"at\s+least|within)\b", re.I)
+_RENEW_CUE_RE = re.compile(
+    r"\b(?:renew\w*|extend\w*|extension|prolong\w*"
+    r"|(?:continue|continues|continued|remain|remains)\s+(?:in\s+(?:full\s+)?(?:force|effect)\s+(?:and\s+effect\s+)?)?"
+    r"(?:(?:automatically|thereafter)\s+)*(?:for|on)\s+(?:a\s+|an\s+)?(?:successive|additional|further|subsequent|"
+    r"consecutive|month|year|annual|monthly))\b"
+    r"|\b(?:year|month)[\s-]+to[\s-]+(?:year|month)\b",
+    re.I,
+)
 _SUCCESSIVE_RE = re.compile(
-    r"\b(?:successive|subsequent|consecutive|each|further|additional\s+(?:successive|consecutive)|"
-    r"from\s+(?:year|time)\s+to\s+(?:year|time)|year[\s-]+to[\s-]+year|thereafter|every|annually|"
-    r"repeatedly|periods)\b", re.I)
+    r"\b(?:successive|subsequent|consecutive|each|further|from\s+(?:year|time)\s+to\s+(?:year|time)|"
+    r"year[\s-]+to[\s-]+year|month[\s-]+to[\s-]+month|thereafter|every|annually|repeatedly|periods|terms|one\s+or\s+more)\b",
+    re.I)
 _AUTO_RE = re.compile(r"\bautomatic(?:ally)?\b|\bshall\s+(?:be\s+)?(?:renew|extend)|\bwill\s+(?:be\s+)?(?:renew|extend)|"
                       r"unless\s+(?:either|one|a)\s+party", re.I)
 _COUNT_RE = re.compile(
     rf"(?:(?P<w>{_WORDS})(?:\s*\(\s*(?P<p>\d+)\s*\))?|\(?(?P<n>\d+)\)?)\s+(?:additional|further|successive|consecutive|renewal)"
     r"(?:\s+(?:successive|consecutive|additional|renewal))?\s*$", re.I)
-_YEAR_TO_YEAR_RE = re.compile(r"\b(?:from\s+)?year[\s-]+to[\s-]+year\b|\b(?:successive|additional|consecutive)\s+annual\b|"
-                              r"\bannual(?:ly)?\s+(?:renew|basis|periods?|terms?)\b|\brenew\w*\s+annually\b", re.I)
+_PERIODIC_RE = re.compile(
+    r"\b(?:(?P<y>(?:from\s+)?year[\s-]+to[\s-]+year|(?:successive|additional|consecutive|further|one\s+or\s+more)\s+"
+    r"annual|annual(?:ly)?\s+(?:renewals?|renew\w*|basis|periods?|terms?)|automatic\s+annual|renew\w*\s+annually|"
+    r"yearly\s+(?:basis|periods?|terms?))"
+    r"|(?P<m>(?:from\s+)?month[\s-]+to[\s-]+month|monthly\s+(?:periods?|basis|terms?|renewals?)))\b",
+    re.I)
+_RENEWAL_NOUN_AFTER_RE = re.compile(r"\s*(?:[\w-]+\s+){0,2}?(?:renewal|renewals|extension|extensions|renew)\b", re.I)
 
 
 def _is_notice(text: str, d: Duration, s0: int, s1: int) -> bool:
-    before = text[max(s0, d.start - 60) : d.start]
-    after = text[d.end : min(s1, d.end + 50)]
+    before = _squash(text[max(s0, d.start - 60) : d.start])
+    after = _squash(text[d.end : min(s1, d.end + 50)])
     if re.search(r"(?:at\s+least|not\s+less\s+than|no\s+less\s+than|no\s+later\s+than|not\s+later\s+than|"
-                 r"minimum\s+of|upon|with|giving|give|given|on|within|providing|provide|by)\s+(?:the\s+)?$", before, re.I):
+                 r"minimum\s+of|upon|with|giving|give|given|on|providing|provide|by|"
+                 r"notice\s+(?:period\s+)?of(?:\s+at\s+least)?)\s+(?:the\s+)?(?:a\s+)?$", before, re.I):
         return True
     if re.match(r"\s*(?:['’]s?\s*)?(?:\(\s*\)\s*)?(?:prior|before|advance|in\s+advance|written|notice|'|’|preceding)",
                 after, re.I):
         return True
+    if re.search(r"\bwithin\s+(?:a\s+period\s+of\s+)?$", before, re.I) and re.match(
+            r"\s*(?:of|after|following)\s+(?:the\s+)?(?:expir|end|conclusion|anniversary|renewal)", after, re.I):
+        return True
     return False
+
+
+def _in_sentence(d: Duration, s0: int) -> Duration:
+    return Duration(d.value, d.unit, d.days, d.start + s0, d.end + s0, d.text, d.words_value)
 
 
 def renewal_term(text: str) -> RenewalTerm | None:
     """The renewal term stated in a renewal clause, or ``None``.
 
-    Reads sentences that mention renewal or extension ("renew", "extend", "extension", "continue",
-    "successive", "year to year") and takes the first duration there that is a period rather than a notice
-    period (not after "at least", "not less than", "upon", "within"..., nor before "prior", "notice",
-    "before", "in advance"). ``successive`` is set by "successive", "subsequent", "consecutive", "each",
-    "further", "thereafter", "from year to year"...; ``count`` by "one (1) additional", "two (2) successive";
-    ``automatic`` by "automatically", "shall renew", "unless either party". "From year to year" and
-    "successive annual periods" give a successive one-year term.
+    Reads the first sentence that mentions renewal or extension ("renew", "extend", "extension",
+    "prolonged", "successive", "continue ... for successive/additional periods", "year to year") and takes
+    the first period after that word which is not a notice period (not after "at least", "not less than",
+    "upon", "within", "notice of"..., nor before "prior", "notice", "before", "in advance"); a period
+    before the renewal word counts only when a renewal noun follows it ("2 year term extensions",
+    "one (1) year renewal periods"). "From year to year", "successive annual periods", "automatic annual
+    renewals", "renew annually" give a successive one-year term; "month to month", "monthly periods" a
+    successive one-month term. ``successive`` is set by "successive", "subsequent", "consecutive", "each",
+    "further", "thereafter", "periods", "terms"...; ``count`` by "one (1) additional", "two (2)
+    successive"; ``automatic`` by "automatically", "shall renew", "unless either party".
 
-    Refuses sentences with no renewal word, and durations that only appear as notice periods; it does not
-    read "perpetual" or "until terminated" (no renewal term), nor dates ("renewed until July 22, 2022").
+    Refuses sentences with no renewal word and periods that are only notice periods or the initial term
+    ("an initial term of five years"); it does not read "perpetual" or "until terminated" (no renewal term),
+    "renewal terms of the same duration", nor dates ("renewed until July 22, 2022").
     """
     for s0, s1 in sentence_spans(text):
         sent = text[s0:s1]
@@ -1646,48 +1697,126 @@ def renewal_term(text: str) -> RenewalTerm | None:
         if not cue:
             continue
         cue_pos = s0 + cue.start()
-        for d in durations(sent):
-            d = Duration(d.value, d.unit, d.days, d.start + s0, d.end + s0, d.text, d.words_value)
+        auto = bool(_AUTO_RE.search(sent))
+        best: tuple[int, RenewalTerm] | None = None
+        for d in map(lambda x: _in_sentence(x, s0), durations(sent)):
             if _is_notice(text, d, s0, s1):
                 continue
-            if d.start < cue_pos and not re.search(r"\b(?:renew|extend|extension|successive)", text[d.end : s1], re.I):
-                # a duration before the renewal word is usually the initial term
-                continue
-            if d.start < cue_pos and re.search(r"\binitial\b", text[max(s0, d.start - 60) : d.start], re.I):
+            if d.start < cue_pos and not _RENEWAL_NOUN_AFTER_RE.match(text, d.end, min(s1, d.end + 40)):
+                continue  # a period before the renewal word is usually the initial term
+            if re.search(r"\binitial\s+(?:term|period)\s+(?:of|shall\s+be|is)\s+(?:\w+\s+)?$",
+                         _squash(text[max(s0, d.start - 40) : d.start]), re.I):
                 continue
             window = text[max(s0, d.start - 80) : min(s1, d.end + 40)]
-            cm = _COUNT_RE.search(text, max(s0, d.start - 60), d.start)
+            cm = _COUNT_RE.search(_squash(text[max(s0, d.start - 60) : d.start]))
             count = None
             if cm:
                 got = _value_from(cm.group("w"), cm.group("p"), cm.group("n"))
                 count = int(got[0]) if got else None
-            successive = bool(_SUCCESSIVE_RE.search(window)) and count is None or bool(
+            successive = (bool(_SUCCESSIVE_RE.search(window)) and count is None) or bool(
                 re.search(r"\bsuccessive\b", window, re.I))
-            return RenewalTerm(d, successive, bool(_AUTO_RE.search(sent)), d.start, d.end, d.text, count)
-        ym = _YEAR_TO_YEAR_RE.search(sent)
-        if ym:
-            d = Duration(1.0, "years", 365.0, s0 + ym.start(), s0 + ym.end(), ym.group(0))
-            return RenewalTerm(d, True, bool(_AUTO_RE.search(sent)), d.start, d.end, d.text)
+            best = (d.start, RenewalTerm(d, successive, auto, d.start, d.end, d.text, count))
+            break
+        pm = _PERIODIC_RE.search(sent)
+        if pm and (best is None or s0 + pm.start() < best[0]):
+            unit: DurationUnit = "years" if pm.group("y") else "months"
+            d = Duration(1.0, unit, _UNIT_DAYS[unit], s0 + pm.start(), s0 + pm.end(), pm.group(0))
+            return RenewalTerm(d, True, auto, d.start, d.end, d.text)
+        if best is not None:
+            return best[1]
     return None
 
 
-def renewal_notice(text: str) -> Duration | None:
-    """The notice period to stop a renewal (or to terminate at the end of a term), or ``None``.
+_TERM_SENTENCE_RE = re.compile(
+    r"\b(?:term|continue[sd]?|remain(?:s)?\s+in\s+(?:full\s+)?(?:force|effect)|in\s+effect|expire[sd]?|"
+    r"commenc\w*|effective)\b", re.I)
+_ANNIVERSARY_RE = re.compile(
+    rf"\b(?:(?P<w>{_ORD_WORDS_RE})|(?P<n>\d{{1,2}})\s?(?:st|nd|rd|th|t\s?h))\s*(?:\(\s*\d{{1,2}}\s?(?:st|nd|rd|th|t\s?h)?\s*\)\s*)?"
+    r"(?:year\s+)?anniversary\b", re.I)
+_TERM_BEFORE_RE = re.compile(
+    r"(?:\bfor|\bof|\bbe|\bis|\buntil(?:\s+the)?|\bending|\bend|\bexpire|\bexpiring|\bthrough|\blast|"
+    r"\bperiod\s+of|\bterm\s+of|\bduration\s+of|\binitial\s+period\s+of)\s+(?:a\s+|an\s+|the\s+)?"
+    r"(?:(?:initial|fixed|minimum|further|period\s+of|term\s+of)\s+)*$", re.I)
+_TERM_AFTER_RE = re.compile(
+    r"\s*(?:\(\s*\)\s*)?(?:(?:full\s+)?(?:calendar\s+)?(?:period|term)\s+)?(?:anniversary|after|from|following|thereafter|"
+    r"commencing|beginning|starting|period|term|\(|[,.;]|$|unless|and|as\s+of)", re.I)
 
-    Reads sentences that mention renewal, non-renewal, expiration or the end of a term and takes the first
-    duration used as a notice period ("at least ninety (90) days prior to", "not less than 60 days before",
-    "upon thirty (30) days written notice", "six (6) months' notice"). Refuses durations that are the
-    term itself ("for successive one (1) year periods").
+
+def initial_term(text: str) -> Duration | None:
+    """The length of the initial (fixed) term, or ``None``.
+
+    Reads sentences about the term ("term", "continue", "remain in effect", "expire", "commence",
+    "effective") and takes the first period before any renewal word that reads as the term's length: after
+    "for", "of", "be", "until the", "ending", "period of", "term of"... and followed by "after", "from",
+    "following", "thereafter", "anniversary", a comma or the end of the sentence ("for a period of five (5)
+    years", "shall continue for three (3) years thereafter", "until the five (5) year anniversary of the
+    Effective Date", "ending two (2) years thereafter"). An ordinal anniversary ("the fifth (5th)
+    anniversary of the Effective Date") counts as that many years.
+
+    Refuses notice periods, renewal terms (periods after "renew", "extend", "successive"), and terms tied
+    only to events ("until the last Patent expires").
     """
     for s0, s1 in sentence_spans(text):
         sent = text[s0:s1]
-        if not re.search(r"\b(?:renew\w*|non-?renewal|expir\w*|end\s+of\s+(?:the|any|such|each|then)|"
-                         r"terminat\w*|extend\w*|extension|anniversary|continu\w*)\b", sent, re.I):
+        if not _TERM_SENTENCE_RE.search(sent):
             continue
-        for d in durations(sent):
-            d = Duration(d.value, d.unit, d.days, d.start + s0, d.end + s0, d.text, d.words_value)
+        renew = re.search(r"\b(?:renew\w*|extend\w*|extension|successive|thereafter\s+for)\b", sent, re.I)
+        limit = s0 + (renew.start() if renew else len(sent))
+        found: list[Duration] = []
+        for d in map(lambda x: _in_sentence(x, s0), durations(sent)):
+            if d.start >= limit:
+                break
+            if _is_notice(text, d, s0, s1):
+                continue
+            before = _squash(text[max(s0, d.start - 40) : d.start])
+            if _TERM_BEFORE_RE.search(before) and _TERM_AFTER_RE.match(_squash(text[d.end : min(s1, d.end + 30)])):
+                found.append(d)
+                break
+        am = _ANNIVERSARY_RE.search(sent)
+        if am and s0 + am.start() < limit and (not found or s0 + am.start() < found[0].start):
+            n = _ORDINAL_VALUES.get(re.sub(r"[\s-]+", " ", (am.group("w") or "").lower())) if am.group("w") else int(am.group("n"))
+            if n:
+                return Duration(float(n), "years", 365.0 * n, s0 + am.start(), s0 + am.end(), am.group(0))
+        if found:
+            return found[0]
+    return None
+
+
+_NOTICE_SENTENCE_RE = re.compile(
+    r"\b(?:renew\w*|non-?renewal|expir\w*|anniversary|end\s+of\s+(?:the|any|such|each|then)|extend\w*|extension|"
+    r"initial\s+term|then[\s-]current\s+term)\b"
+    r"|\b(?:continu|remain)\w*[^.;]{0,80}\buntil\b",
+    re.I)
+
+
+def renewal_notice(text: str) -> Duration | None:
+    """The notice period to stop a renewal (or to end the agreement at the end of a term), or ``None``.
+
+    Reads sentences that mention renewal, non-renewal, expiration, an anniversary, the end of a term or
+    extension (or "continue ... until terminated") and takes the first period used as a notice period:
+    after "at least", "not less than", "no later than", "upon", "giving", "notice of"... ("at least ninety
+    (90) days prior to", "upon thirty (30) days written notice") or before "prior", "before", "in
+    advance", "notice", "'s notice" ("six (6) months' notice"), or "within N days of the expiration".
+    When no such sentence has one but the text as a whole is about renewal (a renewal clause whose notice
+    sentence names no renewal: "A six (6) months notice must be given ..."), the first notice period of the
+    text is taken.
+
+    Refuses periods that are the term itself ("for successive one (1) year periods") and cure periods in
+    sentences about breach that mention no renewal or expiration.
+    """
+    spans = sentence_spans(text)
+    for s0, s1 in spans:
+        sent = text[s0:s1]
+        if not _NOTICE_SENTENCE_RE.search(sent):
+            continue
+        for d in map(lambda x: _in_sentence(x, s0), durations(sent)):
             if _is_notice(text, d, s0, s1):
                 return d
+    if len(spans) <= 6 and _NOTICE_SENTENCE_RE.search(text):
+        for s0, s1 in spans:
+            for d in map(lambda x: _in_sentence(x, s0), durations(text[s0:s1])):
+                if _is_notice(text, d, s0, s1):
+                    return d
     return None
 
 
