@@ -53,9 +53,9 @@ def segment(
     table.add_column("id", style="dim", no_wrap=True)
     table.add_column("number", no_wrap=True)
     table.add_column("kind", style="cyan", no_wrap=True)
-    table.add_column("heading", style="bold", max_width=32)
+    table.add_column("heading", style="bold", max_width=28)
     table.add_column("page", justify="right")
-    table.add_column("text", ratio=1, no_wrap=True, overflow="ellipsis")
+    table.add_column("text", ratio=1, min_width=24, no_wrap=True, overflow="ellipsis")
     for c in clauses:
         indent = "  " * (c.level - 1)
         table.add_row(c.id, indent + (c.number or ""), c.kind, c.heading or "", str(c.page),

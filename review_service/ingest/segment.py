@@ -196,7 +196,7 @@ def _exhibit_heading_like(line: str) -> bool:
 
 _SMALL_WORDS = {"of", "and", "or", "the", "a", "an", "to", "for", "in", "on", "by", "with", "as", "at", "from",
                 "its", "upon", "under", "not", "no", "into", "vs", "v"}
-_RUN_IN = re.compile(r"(?P<h>[A-Z][^.:;\n\"“”]{0,90}?)(?P<sep>\.(?=[ \t]+\S)|:(?=[ \t]|$)|\.?[ \t]+[-–—][ \t]+)")
+_RUN_IN = re.compile(r"(?P<h>[A-Z][^.:\n\"“”]{0,90}?)(?P<sep>\.(?=[ \t]+\S)|:(?=[ \t]|$)|\.?[ \t]+[-–—][ \t]+)")
 _DEFINITION = re.compile(
     r"[ \t]*[\"“”']{1,2}(?P<term>[^\"“”'\n]{1,80}?)[\"“”']{1,2}[ \t,]*(?:\([^)\n]{0,40}\)[ \t,]*)?"
     r"(?:shall[ \t]+mean|means|mean|shall[ \t]+have|has[ \t]+the[ \t]+meaning|have[ \t]+the[ \t]+meanings?|"
@@ -324,6 +324,7 @@ class _Builder:
         self.out: list[_Draft] = []
         self.stack: list[_Open] = []
         self.zone = "front"  # front matter (title, preamble, recitals) until the operative text starts
+        self.heading_line_at = -1  # a heading line already taken by the clause above ("ARTICLE I" / "Services")
 
     # -- sequence knowledge, to tell a clause number from a cross-reference
     def expected(self, marker: Marker) -> bool:
@@ -404,6 +405,8 @@ class _Builder:
     def feed(self, unit: _Unit, prev_line: str) -> None:
         text = self.text
         line = text[unit.start:unit.end]
+        if unit.start == self.heading_line_at:
+            return
         marker = find_marker(line)
         if marker is not None:
             marker = self.resolve_ambiguous(marker)
@@ -483,9 +486,13 @@ class _Builder:
         heading, _ = run_in_heading(body) if marker.style != "exhibit" else (body.strip(" -:.–—") or None, True)
         if heading is None and not body.strip() and marker.style in ("exhibit", "article", "dec1"):
             # "ARTICLE IV" or "EXHIBIT A" alone on its line: the heading is the line below.
-            below = self.text[unit.end + 1:].split("\n", 1)[0].strip()
-            if below and (_is_caps_heading(below) or (_is_title_case(below) and len(below) <= 80)):
+            rest = self.text[unit.end:unit.end + 200]
+            below = rest.lstrip().split("\n", 1)[0].strip()
+            if below and find_marker(below) is None and (
+                _is_caps_heading(below) or (_is_title_case(below) and len(below) <= 80)
+            ):
                 heading = below.rstrip(".:")
+                self.heading_line_at = unit.end + len(rest) - len(rest.lstrip())
         term = _DEFINITION.match(body) or _BARE_DEFINITION.match(body)
         level, parent = self.place(marker)
         kind: ClauseKind

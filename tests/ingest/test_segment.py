@@ -210,3 +210,14 @@ def test_segment_cuad_contracts_keep_gold_spans_together(cuad_dir) -> None:
     figures = evaluate(cuad_dir, limit=25)
     assert figures["in_one_or_two_adjacent"] >= 0.9
     assert figures["clauses_over_window"] <= 0.01
+
+
+def test_segment_article_heading_in_the_next_paragraph() -> None:
+    text = ("ARTICLE I\n\nServices\n\n1.1 Provision of Services. The Vendor provides them.\n\n"
+            "ARTICLE II\n\nMISCELLANEOUS\n\n2.1 Choice of Law; Submission to Jurisdiction. New York law applies.")
+    clauses = segment(_doc(text))
+    found = _by_number(clauses)
+    assert found["ARTICLE I"].heading == "Services"
+    assert found["ARTICLE II"].heading == "MISCELLANEOUS"
+    assert found["1.1"].parent == found["ARTICLE I"].id  # the heading line opened no clause of its own
+    assert found["2.1"].heading == "Choice of Law; Submission to Jurisdiction"
