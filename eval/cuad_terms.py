@@ -150,6 +150,10 @@ _LEGAL = re.compile(
 
 
 def norm_name(s: str) -> str:
+    """Lower case, no parentheticals, no trade names ("d/b/a ...", "formerly known as ..."), no punctuation,
+    no legal forms."""
+    s = re.sub(r"\([^()]*\)", " ", s)
+    s = re.split(r"\b(?:d/b/a|dba|doing\s+business\s+as|formerly\s+known\s+as|f/k/a|a/k/a)\b", s, flags=re.I)[0]
     s = s.lower().replace("&", " and ").replace("’", "'")
     s = re.sub(r"[^\w\s]", " ", s)
     s = _LEGAL.sub(" ", s)

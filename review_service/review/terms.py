@@ -1426,8 +1426,8 @@ def dates(text: str) -> list[Date]:
 
 PREAMBLE_CHARS = 5000
 _ANCHOR_RE = re.compile(
-    r"\b(?:by\s+and\s+(?:between|among(?:st)?)|between|among(?:st)?)\b\s*[:：,]?\s*"
-    r"|\b(?:entered\s+into|made|executed)\s+by\s+(?=[A-Z])", re.I)
+    r"\b(?:by\s+and\s+(?:between|among(?:st)?)|between|among(?:st)?)\b\s*[:：,]?\s*(?:on\s+the\s+one\s+hand,?\s*)?"
+    r"|\b(?:entered\s+into|made|executed)\s+by\s+(?!and\b)(?-i:(?=[A-Z]))", re.I)
 _PREAMBLE_END_RE = re.compile(
     r"""(?:\n\s*\n\s*)?\b(?:W\s?I\s?T\s?N\s?E\s?S\s?S\s?E\s?T\s?H|WHEREAS|Whereas|RECITALS?|Recitals?|BACKGROUND|
         Background|PREAMBLE|NOW,?\s+THEREFORE|Now,?\s+therefore|IT\s+IS\s+(?:HEREBY\s+)?AGREED|
@@ -1450,11 +1450,15 @@ _NAME_STOP_RE = re.compile(
       |,?\s+(?:having|with\s+(?:a|an|its|offices|principal|registered|an\s+office)|whose|located|organi[sz]ed|
         incorporated|existing|doing\s+business|on\s+behalf|acting|through|as\s+(?:represented|agent)|of\s+\d|
         residing|an\s+individual|with\s+an\s+address|address)
-      |,\s+(?=\d)|(?<=\.)\s+(?=\d)|\s+(?:a|an)\s+(?=[A-Z])|\s+of\s+(?=\(|the\s+|[A-Z][a-z])|\s*;|\s*:\s|\n\s*\n|\s{3,}(?=[A-Z][a-z]+:)""",
+      |,\s+(?=\d)|(?<=\.)\s+(?=\d)|\s+(?:a|an)\s+(?=[A-Z])|\s+of\s+(?=\(|\d)|\s*;|\s*:\s|\n\s*\n|\s{3,}(?=[A-Z][a-z]+:)
+      |\s+and/or\b|,?\s+(?:and\s+)?(?:its|their)\s+(?:successors|affiliates|subsidiaries|assigns|permitted)""",
     re.X,
 )
 _NAME_OK_RE = re.compile(r"^(?:[A-Z0-9(\"“]|[a-z][\w.-]*[A-Z.])[^\n]{0,150}$")
 _REGION_END_RE = re.compile(r"[.!?][\"'”’)]*\s+(?!(?:and|And|AND|Hereinafter|HEREINAFTER)\b)(?=[\"“(\[]?[A-Z])")
+# Words that start a new sentence even after "Inc." or "LLC.": the preamble ends there.
+_SENTENCE_START_RE = re.compile(r"\s*(?:This|THIS|The|THE|WHEREAS|Whereas|Each|EACH|In|IN|NOW|Now|RECITALS?|Recitals?|"
+                                r"BACKGROUND|Background|Both|BOTH|It|IT)\b")
 _SPLIT_RE = re.compile(
     r"""\s*;\s*(?:and\s+)?(?:\(\s*\d+\s*\)\s*)?|,?\s+(?:and|AND|And)\s+(?:\(\s*\d+\s*\)\s*)?(?=[A-Z0-9"“(])
        |\s+--\s*AND\s*--\s+|\s+(?:AND|And):\s+
@@ -1472,7 +1476,7 @@ _PARTY_LINE_RE = re.compile(
 )
 
 
-def _top_level_split(region: str) -> list[tuple[int, int]]:
+def _top_level_split(region: str) -> list[tuple[int, int, bool]]:
     """Split the parties region at top-level separators (outside parentheses and quotes)."""
     depth = 0
     quote = False
@@ -1485,16 +1489,17 @@ def _top_level_split(region: str) -> list[tuple[int, int]]:
         elif ch in "\"“”":
             quote = not quote if ch == '"' else ch == "“"
         mask.append(depth == 0 and not quote)
-    pieces: list[tuple[int, int]] = []
+    # (start, end, whether the piece ended at a bare " and ", which may be inside a name)
+    pieces: list[tuple[int, int, bool]] = []
     s = 0
     for m in _SPLIT_RE.finditer(region):
         if not mask[m.start()]:
             continue
         if region[s : m.start()].strip():
-            pieces.append((s, m.start()))
+            pieces.append((s, m.start(), bool(re.fullmatch(r"\s+(?:and|And|AND)\s+", m.group(0)))))
         s = m.end()
     if region[s:].strip():
-        pieces.append((s, len(region)))
+        pieces.append((s, len(region), False))
     return pieces
 
 
@@ -1527,7 +1532,8 @@ def _preamble_regions(text: str, limit: int) -> Iterator[tuple[int, int]]:
     for a in _ANCHOR_RE.finditer(head):
         start = a.end()
         nxt = head[start : start + 60]
-        if not re.match(r"\s*(?:the\s+)?[A-Z0-9\"“(]", nxt) and not re.match(r"\s*the\s+(?:undersigned|following)", nxt, re.I):
+        if not re.match(r"\s*(?:the\s+)?(?:[A-Z0-9\"“(]|[a-z][\w-]*(?:[A-Z]|\.com|\.org|\.net))", nxt) and not re.match(
+                r"\s*the\s+(?:undersigned|following)", nxt, re.I) and not _LEGAL_SUFFIX_RE.search(nxt[:40]):
             continue
         if re.match(r"\s*(?:the\s+)?(?:parties|party|Parties|Party|PARTIES)\b", nxt):
             continue
@@ -1535,7 +1541,7 @@ def _preamble_regions(text: str, limit: int) -> Iterator[tuple[int, int]]:
         end = em.start() if em else min(len(head), start + 1500)
         end = min(end, start + 2000)
         for b in _REGION_END_RE.finditer(text, start + 10, end):
-            if _is_real_boundary(text, b.start()):
+            if _is_real_boundary(text, b.start()) or _SENTENCE_START_RE.match(text, b.end()):
                 end = b.start() + 1
                 break
         yield start, end
@@ -1543,21 +1549,34 @@ def _preamble_regions(text: str, limit: int) -> Iterator[tuple[int, int]]:
 
 def _party_from_chunk(text: str, cs: int, ce: int) -> Party | None:
     chunk = text[cs:ce]
-    lead = re.match(r"\s*(?:\(?\s*(?:\d+|[ivx]+|[a-e])\s*[).]\s*|and\s+|the\s+undersigned[,:]?\s*|:\s*|the\s+(?=[A-Z]))*",
+    lead = re.match(r"\s*(?:\(?\s*(?:\d+|[ivx]+|[a-e])\s*[).]\s*|and\s+|the\s+undersigned[,:]?\s*|:\s*|the\s+(?=[A-Z])|"
+                    r"on\s+the\s+other\s+hand,?\s*|-+\s*)*",
                     chunk, re.I)
     ns = cs + (lead.end() if lead else 0)
     stop = _NAME_STOP_RE.search(text, ns, ce)
     ne = stop.start() if stop else ce
     raw = text[ns:ne]
+    # a legal form followed by a gap or a line break ends the name ("GmbH   Binger Strasse 173", "Inc.\n111 W.")
+    gap = re.match(r"(.*?\b(?:Inc|Ltd|LLC|Limited|Corp|Corporation|Company|AG|GmbH|PLC|S\.A|N\.V|B\.V|L\.P|LP)\.?)"
+                   r"(?:\s{2,}|[ \t]*\n)\s*\S", raw, re.S | re.I)
+    if gap:
+        raw = gap.group(1)
+        ne = ns + len(raw)
     name = _norm_ws(raw).strip(" ,;:.-")
     if raw.rstrip().endswith(".") and re.search(r"\b(?:Inc|Corp|Co|Ltd|L\.P|N\.A|S\.A|B\.V|N\.V|A\.G|L\.L\.C|P\.C|"
                                                 r"Pty|S\.p\.A|S\.A\.S|Ltda|Bhd|Jr|Sr|LLC|PLC|Limited)\.?$", raw.rstrip(), re.I):
         name = _norm_ws(raw).strip(" ,;:-")
-    if not name or not _NAME_OK_RE.match(name) or len(name.split()) > 14:
+    if not name or len(name.split()) > 14 or not (_NAME_OK_RE.match(name) or (
+            name[0].islower() and _LEGAL_SUFFIX_RE.search(name) and "\n" not in name)):
         return None
     if re.match(r"(?:WHEREAS|NOW|RECITAL|the\s+parties|each\s+of|collectively|individually|hereinafter)", name, re.I):
         return None
     if re.search(r"\b(?:are|is|may|shall|will|agree|agrees|referred|hereby|dated)\b", name):
+        return None
+    cut = re.match(r"(.*?\b(?:Inc|Ltd|LLC|Limited|Corp|Corporation|Company|AG|GmbH|PLC|S\.A|N\.V|B\.V)\.?)\s+of\s+", name)
+    if cut:
+        name = cut.group(1)
+    if re.search(r",\s+(?:director|president|officer|chief|ceo|manager|owner)\b", name, re.I):
         return None
     aliases = _aliases(chunk)
     desc_m = re.search(
@@ -1575,12 +1594,48 @@ def _party_from_chunk(text: str, cs: int, ce: int) -> Party | None:
                  aliases=tuple(aliases), description=desc_m.group(0) if desc_m else None)
 
 
+_LEGAL_SUFFIX_RE = re.compile(
+    r"\b(?:Inc|Incorporated|Corp|Corporation|Co|Company|Ltd|Limited|LLC|L\.L\.C|LLP|LP|L\.P|PLC|plc|GmbH|AG|SA|S\.A|"
+    r"N\.A|B\.V|N\.V|Pty|SpA|S\.p\.A|Ltda|Bank|Trust|Fund|Partnership|University|Association)\b\.?", re.I)
+
+
+_TITLE_LEAD_RE = re.compile(r"^(?:.{0,200}?\b(?:AGREEMENT|CONTRACT|ADDENDUM|AMENDMENT)\b\s+)(?=[A-Za-z])", re.S)
+
+
+def _alias_sentence_regions(text: str, limit: int) -> Iterator[tuple[int, int]]:
+    """Fallback regions for preambles without "between": sentences in the first ``limit`` characters with
+    two or more defined terms in parentheses ("Synchron, a California corporation (the "Investor"), and Rare
+    Element Resources Ltd. (the "Company") agree as follows")."""
+    for s0, s1 in sentence_spans(text, 0, min(len(text), limit)):
+        sent = text[s0:s1]
+        if len(re.findall(r"\(\s*(?:the\s+|hereinafter\s+)?[\"“][^\"”]{1,40}[\"”]", sent)) < 2 or " and " not in sent:
+            continue
+        if _ANCHOR_RE.search(sent):
+            continue  # the anchored reading covers it
+        lead = _TITLE_LEAD_RE.match(sent)
+        yield s0 + (lead.end() if lead else 0), s1
+
+
 def _region_parties(text: str, rs: int, re_: int) -> list[Party]:
     out: list[Party] = []
-    for s, e in _top_level_split(text[rs:re_]):
+    pieces = _top_level_split(text[rs:re_])
+    i = 0
+    while i < len(pieces):
+        s, e, bare_and = pieces[i]
+        # "ExxonMobil Research and Engineering Company, a corporation ...": a bare " and " after a fragment
+        # with no alias, description or legal form is part of the name.
+        while bare_and and i + 1 < len(pieces):
+            head = text[rs + s : rs + e]
+            if _LEGAL_SUFFIX_RE.search(head) or "(" in head or "," in head or _ALIAS_RE.search(head):
+                break
+            i += 1
+            e, bare_and = pieces[i][1], pieces[i][2]
         p = _party_from_chunk(text, rs + s, rs + e)
         if p is not None and all(p.name.lower() != q.name.lower() for q in out):
             out.append(p)
+        i += 1
+    if out and not any(p.aliases or p.description or _LEGAL_SUFFIX_RE.search(p.name) for p in out):
+        return []  # a table of contents or a sentence that merely says "between"
     return out
 
 
@@ -1604,8 +1659,14 @@ def parties(text: str, limit: int = PREAMBLE_CHARS) -> list[Party]:
     """
     best: list[Party] = []
     best_score = 0
-    for rs, re_ in _preamble_regions(text, limit):
+    anchored = list(_preamble_regions(text, limit))
+    fallback = list(_alias_sentence_regions(text, min(limit, 4000)))
+    for rs, re_ in anchored + fallback:
+        if (rs, re_) in fallback and best:
+            break
         found = _region_parties(text, rs, re_)
+        if (rs, re_) in fallback:
+            found = [p for p in found if p.aliases and (p.description or _LEGAL_SUFFIX_RE.search(p.name))]
         if len(found) < 2:
             continue
         score = 2 * sum(1 for p in found if p.aliases) + len(found)
