@@ -26,7 +26,6 @@ import re
 import sys
 import time
 from collections import Counter, defaultdict
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -243,7 +242,10 @@ class Score:
 def _source_line(text: str, pos: int) -> bool:
     """EDGAR exhibits carry "Source: COMPANY, 10-K, 5/20/2014" filing lines: not dates of the contract."""
     line_start = text.rfind("\n", 0, pos) + 1
-    return bool(re.search(r"\b(?:Source|Filed|FILED)\b|\b10-[KQ]\b|\b8-K\b|\bS-1\b", text[max(line_start, pos - 80) : pos]))
+    return bool(_FILING_RE.search(text[max(line_start, pos - 80) : pos]))
+
+
+_FILING_RE = re.compile(r"\b(?:Source|Filed|FILED)\b|\b10-[KQ]\b|\b8-K\b|\bS-1\b")
 
 
 _PREAMBLE_SENT = re.compile(
@@ -350,7 +352,8 @@ _RENEW_SENT = re.compile(
     r"|\b(?:extend\w*|extension|continu\w*|prolong\w*)\b[^.;]{0,80}\b(?:term|agreement|contract)\b"
     r"|\b(?:term|agreement|contract)\b[^.;]{0,80}\b(?:extend\w*|extension|continu\w*|prolong\w*)\b",
     re.I)
-_DEFINITION = re.compile(r"^\W*(?:\d[\d.]*\s*)?[\"“][^\"”]{1,60}[\"”]\s+(?:means|shall\s+mean|has\s+the\s+meaning)", re.I)
+_DEFINITION = re.compile(
+    r"^\W*(?:\d[\d.]*\s*)?[\"“][^\"”]{1,60}[\"”]\s+(?:means|shall\s+mean|has\s+the\s+meaning)", re.I)
 
 
 _NOTICE_SENT = re.compile(
@@ -480,8 +483,8 @@ def evaluate(data_dir: Path, limit: int | None = None) -> dict:
                 continue
             pe = expiration_from(src, text) if setting == "a" else predict_expiration(text)
             ok = (pe == "perpetual" and g_perp) or (isinstance(pe, date) and date_key(pe) in gkeys)
-            scores["Expiration Date", setting].add(bool(ans), pe is not None, ok,
-                                                   {"doc": doc, "gold": ans, "pred": str(pe), "text": (src or "")[:200]})
+            example = {"doc": doc, "gold": ans, "pred": str(pe), "text": (src or "")[:200]}
+            scores["Expiration Date", setting].add(bool(ans), pe is not None, ok, example)
 
         # Parties
         ans = labels["Parties"]["answer"]

@@ -18,10 +18,11 @@ takes a few tens of milliseconds.
 
 from __future__ import annotations
 
+import bisect
+import calendar
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, fields
-import calendar
 from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any, Literal
@@ -44,13 +45,13 @@ __all__ = [
     "fee_caps",
     "governing_law",
     "hours",
+    "initial_term",
     "jurisdictions",
     "lookup_jurisdiction",
     "money",
     "parse_number_words",
     "parties",
     "percentages",
-    "initial_term",
     "renewal_notice",
     "renewal_term",
     "sentence_spans",
@@ -269,6 +270,41 @@ class Terms(_Value):
 
 # --------------------------------------------------------------------------------------------- numbers
 
+# Speed. Python's regex engine tries every alternative at every position, so a pattern that starts with
+# forty number words is slow over a whole contract. Each extractor therefore scans first for a cheap
+# trigger (a unit, a currency sign, a month name), written as a case-sensitive trie with no leading
+# assertion so that the engine can skip ahead on its first character, and runs its full pattern only in
+# small windows around the triggers.
+
+
+def _trie(words: Iterable[str]) -> str:
+    """An alternation of ``words`` factored as a trie; a space in a word matches any run of whitespace."""
+    root: dict[str, Any] = {}
+    for w in words:
+        node = root
+        for ch in w:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def build(node: dict[str, Any]) -> str:
+        end = "" in node
+        alts = [(r"\s+" if k == " " else re.escape(k)) + build(v) for k, v in sorted(node.items()) if k]
+        if not alts:
+            return ""
+        body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
+        return f"(?:{body})?" if end else body
+
+    return build(root)
+
+
+def _cased(words: Iterable[str]) -> list[str]:
+    out: set[str] = set()
+    for w in words:
+        out.update((w, w[:1].upper() + w[1:], w.upper(), w.title()))
+    return sorted(out)
+
+
+
 _SMALL = {
     "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
     "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15,
@@ -280,7 +316,7 @@ _TENS = {
 }
 _SCALES = {"thousand": 1_000, "million": 1_000_000, "billion": 1_000_000_000}
 _NUMBER_WORDS = sorted([*_SMALL, *_TENS, "hundred", *_SCALES], key=len, reverse=True)
-_W = "(?:" + "|".join(_NUMBER_WORDS) + ")"
+_W = "(?:" + _trie(_NUMBER_WORDS) + ")"
 # "and" joins only after a scale word ("one hundred and eighty"), never two numbers ("thirty and sixty").
 _WORDS = rf"\b{_W}(?:(?:\s*-\s*|\s+|(?:(?<=hundred)|(?<=thousand)|(?<=illion))\s+and\s+){_W})*\b"
 _FRACTION = r"(?:\s+and\s+(?:a|one)[\s-]+(?:half|quarter)|\s+and\s+three[\s-]+quarters?)"
@@ -352,44 +388,12 @@ def _squash(s: str) -> str:
 _WS_RUN_RE = re.compile(r"\s{2,}|[\t\n\r\f\v]")
 
 
-# Speed. Python's regex engine tries every alternative at every position, so a pattern that starts with
-# forty number words is slow over a whole contract. Each extractor therefore scans first for a cheap
-# trigger (a unit, a currency sign, a month name), written as a case-sensitive trie with no leading
-# assertion so that the engine can skip ahead on its first character, and runs its full pattern only in
-# small windows around the triggers.
-
-
-def _trie(words: Iterable[str]) -> str:
-    """An alternation of ``words`` factored as a trie; a space in a word matches any run of whitespace."""
-    root: dict[str, Any] = {}
-    for w in words:
-        node = root
-        for ch in w:
-            node = node.setdefault(ch, {})
-        node[""] = {}
-
-    def build(node: dict[str, Any]) -> str:
-        end = "" in node
-        alts = [(r"\s+" if k == " " else re.escape(k)) + build(v) for k, v in sorted(node.items()) if k]
-        if not alts:
-            return ""
-        body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
-        return f"(?:{body})?" if end else body
-
-    return build(root)
-
-
-def _cased(words: Iterable[str]) -> list[str]:
-    out: set[str] = set()
-    for w in words:
-        out.update((w, w[:1].upper() + w[1:], w.upper(), w.title()))
-    return sorted(out)
-
-
 _WINDOW_START_RE = re.compile(r"[.;:!?\n()\[\]]")
 
 
-def _windowed(rx: re.Pattern[str], text: str, trigger: re.Pattern[str], before: int, after: int) -> Iterator[re.Match[str]]:
+def _windowed(
+    rx: re.Pattern[str], text: str, trigger: re.Pattern[str], before: int, after: int
+) -> Iterator[re.Match[str]]:
     """Matches of ``rx`` inside merged windows around the matches of ``trigger``.
 
     A window starts ``before`` characters ahead of its trigger, moved back to the last punctuation mark or
@@ -400,10 +404,8 @@ def _windowed(rx: re.Pattern[str], text: str, trigger: re.Pattern[str], before: 
     for t in trigger.finditer(text):
         lo = max(0, t.start() - before)
         if lo:
-            punct = None
-            for punct in _WINDOW_START_RE.finditer(text, max(0, lo - 60), lo):
-                pass
-            lo = punct.end() if punct else max(0, lo - 60)
+            marks = [p.end() for p in _WINDOW_START_RE.finditer(text, max(0, lo - 60), lo)]
+            lo = marks[-1] if marks else max(0, lo - 60)
         hi = min(n, t.end() + after)
         if spans and lo <= spans[-1][1]:
             spans[-1][1] = max(spans[-1][1], hi)
@@ -565,7 +567,8 @@ _MONEY_RE = re.compile(
             (?P<wcur>{_CUR_WORD_RE})\b
             (?:\s*\(\s*(?P<wpcur>{_CUR_PREFIX_RE})[ \u00a0]?(?P<wpamt>{_NUMERAL}){_SCALE_RE.format(p='wp')}?\s*\))?
     | (?<![\w$])(?P<cur>{_CUR_PREFIX_RE})[ \u00a0]?(?P<amt>{_NUMERAL}){_SCALE_RE.format(p='a')}?
-    | (?<![\w$.,])(?P<amt2>{_NUMERAL}){_SCALE_RE.format(p='b')}?[ \u00a0]*(?P<cur2>{_CUR_WORD_RE}|USD|EUR|GBP|CAD|AUD|JPY|CHF|CNY|RMB)\b
+    | (?<![\w$.,])(?P<amt2>{_NUMERAL}){_SCALE_RE.format(p='b')}?[ \u00a0]*
+        (?P<cur2>{_CUR_WORD_RE}|USD|EUR|GBP|CAD|AUD|JPY|CHF|CNY|RMB)\b
     """,
     re.I | re.X,
 )
@@ -677,7 +680,8 @@ _PERIOD_RE = re.compile(
         (?:(?:immediately\s+)?(?:preceding|prior|previous|last|trailing|first)\s+)?
         (?P<dur>(?:{_WORDS_FRAC})(?:\s*\(\s*\d+\s*\))?|\(?\d+\)?|one)\s*-?\s*(?P<unit>months?|years?|days?)
         (?P<tail>(?:\s*-?\s*period)?(?:\s+{_BACK}|\s+(?:ending|ended|immediately)|\s+(?:of\s+)?(?:this|the)\s+(?:agreement|term))?)
-    | (?P<prior>(?:in|during|for|over)\s+the\s+(?:immediately\s+)?(?:prior|preceding|previous|last)\s+(?:calendar\s+|contract\s+|twelve[\s-]month\s+)?(?P<punit>year|month|quarter))
+    | (?P<prior>(?:in|during|for|over)\s+the\s+(?:immediately\s+)?(?:prior|preceding|previous|last)\s+
+        (?:calendar\s+|contract\s+|twelve[\s-]month\s+)?(?P<punit>year|month|quarter))
     | (?P<peryear>(?:per|each|a|any|in\s+any|during\s+any)\s+(?:calendar\s+|contract\s+)?year|annually|per\s+annum)
     """,
     re.I | re.X,
@@ -698,6 +702,25 @@ _FEE_BASIS_TAIL = re.compile(
 
 _FEE_TRIGGER_RE = re.compile(_trie(_cased(["fees", "charges", "amounts", "sums", "monies", "moneys", "payments",
                                             "compensation", "consideration", "royalties"])))
+
+
+_FEE_PRE_RE = re.compile(rf"(?<![\w])(?:{_MULT}\s+)?{_FEE_ADJ}*$", re.I | re.X)
+
+
+def _fee_phrases(text: str) -> Iterator[re.Match[str]]:
+    """``_FEECAP_RE`` matches anchored on each fee noun: the multiple and adjectives are found by a search
+    that must end at the noun, the rest by an anchored match."""
+    n = len(text)
+    for t in _FEE_TRIGGER_RE.finditer(text):
+        st, en = t.start(), t.end()
+        if (st and text[st - 1].isalnum()) or (en < n and text[en].isalnum()):
+            continue
+        pre = _FEE_PRE_RE.search(text, max(0, st - 70), st)
+        m = _FEECAP_RE.match(text, pre.start() if pre else st)
+        if m is None or m.start("noun") != st:
+            m = _FEECAP_RE.match(text, st)
+        if m is not None:
+            yield m
 
 
 def _months_of(dur: str, unit: str) -> float | None:
@@ -748,7 +771,7 @@ def fee_caps(text: str) -> list[FeeCap]:
             continue
         out.append(FeeCap(months, 1.0, _norm_ws(m.group(0)), m.start(), m.end(), m.group(0)))
     covered = [(c.start, c.end) for c in out]
-    for m in _windowed(_FEECAP_RE, text, _FEE_TRIGGER_RE, 130, 340):
+    for m in _fee_phrases(text):
         if m.start() < taken_until or any(s <= m.start("noun") < e for s, e in covered):
             continue
         adj = (m.group("adj") or "").lower()
@@ -768,7 +791,8 @@ def fee_caps(text: str) -> list[FeeCap]:
             if p is not None and p.start() <= end + 60:
                 if p.group("dur"):
                     back = p.group("tail") or ""
-                    lead_back = re.search(r"(?:preceding|prior|previous|last|trailing)\s+$", p.group(0)[: p.start("dur") - p.start()], re.I)
+                    lead = p.group(0)[: p.start("dur") - p.start()]
+                    lead_back = re.search(r"(?:preceding|prior|previous|last|trailing)\s+$", lead, re.I)
                     if back.strip() or lead_back:
                         months = _months_of(p.group("dur"), p.group("unit"))
                         end = max(end, p.end())
@@ -779,12 +803,14 @@ def fee_caps(text: str) -> list[FeeCap]:
                 elif p.group("peryear") and months is None:
                     months = 12.0
                     end = max(end, p.end())
-            if (months is None and m.group("mult") is None
-                    and not re.match(rf"\s*{_PAID}", text[m.end("noun") : after], re.I)
-                    and not re.match(r"\s+(?:actually\s+)?(?:paid|payable|received)", rest, re.I)):
-                # "fees ... paid" with other words between, and no period and no multiple: too loose.
-                if not re.match(r"[^.;:]{0,60}?\b(?:paid|payable)\b", rest, re.I) or re.search(r"\bdue\b", rest[: paid.start()], re.I):
-                    continue
+            loose = (months is None and m.group("mult") is None
+                     and not re.match(rf"\s*{_PAID}", text[m.end("noun") : after], re.I)
+                     and not re.match(r"\s+(?:actually\s+)?(?:paid|payable|received)", rest, re.I))
+            # "fees ... paid" with other words between, and no period and no multiple: too loose unless the
+            # verb is close and no "due" comes first.
+            if loose and (not re.match(r"[^.;:]{0,60}?\b(?:paid|payable)\b", rest, re.I)
+                          or re.search(r"\bdue\b", rest[: paid.start()], re.I)):
+                continue
         start = m.start("mult") if m.group("mult") else m.start("adj") if m.group("adj") else m.start("noun")
         basis = _norm_ws(text[start:end])
         out.append(FeeCap(months, _multiple(m), basis, start, end, text[start:end]))
@@ -861,22 +887,32 @@ def percentages(text: str) -> list[Percentage]:
 # --------------------------------------------------------------------------------------------- sentences
 
 _ABBREV = frozenset(
-    "inc corp co ltd llc lp llp plc no nos sec secs art arts st mr mrs ms dr jr sr vs v u.s u.k e.g i.e etc "
-    "n.a s.a b.v n.v a.g s.p.a pty l.p l.l.c p.c cf viz approx dept fig para paras incl ex exh "
-    "jan feb mar apr jun jul aug sep sept oct nov dec mfg bros assn ave blvd rd ste fl hwy pkwy".split()
+    ["inc", "corp", "co", "ltd", "llc", "lp", "llp", "plc", "no", "nos", "sec", "secs", "art", "arts", "st",
+     "mr", "mrs", "ms", "dr", "jr", "sr", "vs", "v", "u.s", "u.k", "e.g", "i.e", "etc", "n.a", "s.a", "b.v",
+     "n.v", "a.g", "s.p.a", "pty", "l.p", "l.l.c", "p.c", "cf", "viz", "approx", "dept", "fig", "para",
+     "paras", "incl", "ex", "exh", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct",
+     "nov", "dec", "mfg", "bros", "assn", "ave", "blvd", "rd", "ste", "fl", "hwy", "pkwy"]
 )
-_BOUNDARY_RE = re.compile(r"[.!?][\"'”’)]*\s+(?=[\"“(\[]?[A-Z0-9])|\n[ \t]*\n|\n(?=[ \t]*(?:\d+(?:\.\d+)*\.?|\([a-z0-9]+\))[ \t]+[A-Z])")
+_BOUNDARY_RE = re.compile(
+    r"[.!?][\"'”’)]*\s+(?=[\"“(\[]?[A-Z0-9])|\n[ \t]*\n|\n(?=[ \t]*(?:\d+(?:\.\d+)*\.?|\([a-z0-9]+\))[ \t]+[A-Z])")
+
+
+_NEXT_CHAR_RE = re.compile(r"\s*(\S)")
+_WORD_BEFORE_RE = re.compile(r"([A-Za-z.]+)$")
 
 
 def _is_real_boundary(text: str, pos: int) -> bool:
-    if text[pos] == "\n":
+    ch = text[pos]
+    if ch == "\n":
         # a page break in the middle of a sentence ("governed by the\n\nlaws of") is not a boundary
-        before = text[max(0, pos - 1) : pos]
-        nxt = re.match(r"\s*(\S)", text[pos : pos + 200])
-        return not (before and (before.islower() or before == ",") and nxt is not None and nxt.group(1).islower())
-    if text[pos] != ".":
+        before = text[pos - 1] if pos else ""
+        if not (before.islower() or before == ","):
+            return True
+        nxt = _NEXT_CHAR_RE.match(text, pos, pos + 200)
+        return not (nxt is not None and nxt.group(1).islower())
+    if ch != ".":
         return True
-    m = re.search(r"([A-Za-z.]+)$", text[max(0, pos - 12) : pos])
+    m = _WORD_BEFORE_RE.search(text, max(0, pos - 12), pos)
     if not m:
         return True
     word = m.group(1).lower().strip(".")
@@ -901,6 +937,23 @@ def sentence_spans(text: str, start: int = 0, end: int | None = None) -> list[tu
     return spans
 
 
+class _Sentences:
+    """Sentence spans of one text, computed once on first use, looked up by offset."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self._spans: list[tuple[int, int]] | None = None
+        self._starts: list[int] = []
+
+    def around(self, pos: int) -> tuple[int, int]:
+        if self._spans is None:
+            self._spans = sentence_spans(self.text) or [(0, len(self.text))]
+            self._starts = [s for s, _ in self._spans]
+        i = max(0, bisect.bisect_right(self._starts, pos) - 1)
+        s, e = self._spans[i]
+        return (s, e) if s <= pos < e else (max(0, pos - 700), min(len(self.text), pos + 700))
+
+
 def _sentence_around(text: str, pos: int, reach: int = 700) -> tuple[int, int]:
     lo = max(0, pos - reach)
     hi = min(len(text), pos + reach)
@@ -913,34 +966,39 @@ def _sentence_around(text: str, pos: int, reach: int = 700) -> tuple[int, int]:
 # --------------------------------------------------------------------------------------------- jurisdictions
 
 _US = "United States"
-_STATES = (
-    "Alabama Alaska Arizona Arkansas California Colorado Connecticut Delaware Florida Georgia Hawaii Idaho "
-    "Illinois Indiana Iowa Kansas Kentucky Louisiana Maine Maryland Massachusetts Michigan Minnesota "
-    "Mississippi Missouri Montana Nebraska Nevada Ohio Oklahoma Oregon Pennsylvania Tennessee Texas Utah "
-    "Vermont Virginia Washington Wisconsin Wyoming"
-).split() + ["New Hampshire", "New Jersey", "New Mexico", "New York", "North Carolina", "North Dakota",
-             "Rhode Island", "South Carolina", "South Dakota", "West Virginia", "District of Columbia"]
+_STATES = ["Alabama", "Alaska", "Arizona", "Arkansas", "California", "Colorado", "Connecticut", "Delaware",
+           "Florida", "Georgia", "Hawaii", "Idaho", "Illinois", "Indiana", "Iowa", "Kansas", "Kentucky",
+           "Louisiana", "Maine", "Maryland", "Massachusetts", "Michigan", "Minnesota", "Mississippi",
+           "Missouri", "Montana", "Nebraska", "Nevada", "Ohio", "Oklahoma", "Oregon", "Pennsylvania",
+           "Tennessee", "Texas", "Utah", "Vermont", "Virginia", "Washington", "Wisconsin", "Wyoming",
+           "New Hampshire", "New Jersey", "New Mexico", "New York", "North Carolina", "North Dakota",
+           "Rhode Island", "South Carolina", "South Dakota", "West Virginia", "District of Columbia"]
 _PROVINCES = ["Ontario", "Quebec", "Québec", "British Columbia", "Alberta", "Manitoba", "Saskatchewan",
               "Nova Scotia", "New Brunswick", "Newfoundland and Labrador", "Prince Edward Island", "Yukon",
               "Northwest Territories", "Nunavut"]
 _AU_STATES = ["New South Wales", "Victoria", "Queensland", "Western Australia", "South Australia", "Tasmania",
               "Australian Capital Territory", "Northern Territory"]
-_COUNTRIES = (
-    "Afghanistan|Albania|Algeria|Andorra|Angola|Argentina|Armenia|Australia|Austria|Azerbaijan|Bahamas|Bahrain|"
-    "Bangladesh|Barbados|Belarus|Belgium|Belize|Benin|Bermuda|Bhutan|Bolivia|Bosnia and Herzegovina|Botswana|"
-    "Brazil|Brunei|Bulgaria|Burkina Faso|Burundi|Cambodia|Cameroon|Canada|Cayman Islands|Chile|China|Colombia|"
-    "Costa Rica|Croatia|Cuba|Curaçao|Cyprus|Czech Republic|Czechia|Denmark|Dominican Republic|Ecuador|Egypt|"
-    "El Salvador|Estonia|Ethiopia|Fiji|Finland|France|Gabon|Gambia|Germany|Ghana|Gibraltar|Greece|Guatemala|"
-    "Guernsey|Honduras|Hungary|Iceland|India|Indonesia|Iran|Iraq|Ireland|Isle of Man|Israel|Italy|Jamaica|Japan|"
-    "Jersey|Jordan|Kazakhstan|Kenya|Kuwait|Kyrgyzstan|Laos|Latvia|Lebanon|Liberia|Libya|Liechtenstein|Lithuania|"
-    "Luxembourg|Madagascar|Malawi|Malaysia|Maldives|Mali|Malta|Marshall Islands|Mauritius|Mexico|Moldova|Monaco|"
-    "Mongolia|Montenegro|Morocco|Mozambique|Myanmar|Namibia|Nepal|Netherlands|New Zealand|Nicaragua|Nigeria|"
-    "North Macedonia|Norway|Oman|Pakistan|Panama|Papua New Guinea|Paraguay|Peru|Philippines|Poland|Portugal|"
-    "Qatar|Romania|Russia|Rwanda|Saudi Arabia|Senegal|Serbia|Seychelles|Singapore|Slovakia|Slovenia|"
-    "South Africa|Spain|Sri Lanka|Sudan|Sweden|Switzerland|Syria|Taiwan|Tajikistan|Tanzania|Thailand|Tunisia|"
-    "Turkey|Türkiye|Uganda|Ukraine|United Arab Emirates|United Kingdom|United States|Uruguay|Uzbekistan|"
-    "Venezuela|Vietnam|Viet Nam|Yemen|Zambia|Zimbabwe|British Virgin Islands|Puerto Rico"
-).split("|")
+_COUNTRIES = ["Afghanistan", "Albania", "Algeria", "Andorra", "Angola", "Argentina", "Armenia", "Australia",
+              "Austria", "Azerbaijan", "Bahamas", "Bahrain", "Bangladesh", "Barbados", "Belarus", "Belgium",
+              "Belize", "Benin", "Bermuda", "Bhutan", "Bolivia", "Bosnia and Herzegovina", "Botswana",
+              "Brazil", "Brunei", "Bulgaria", "Burkina Faso", "Burundi", "Cambodia", "Cameroon", "Canada",
+              "Cayman Islands", "Chile", "China", "Colombia", "Costa Rica", "Croatia", "Cuba", "Curaçao",
+              "Cyprus", "Czech Republic", "Czechia", "Denmark", "Dominican Republic", "Ecuador", "Egypt",
+              "El Salvador", "Estonia", "Ethiopia", "Fiji", "Finland", "France", "Gabon", "Gambia", "Germany",
+              "Ghana", "Gibraltar", "Greece", "Guatemala", "Guernsey", "Honduras", "Hungary", "Iceland",
+              "India", "Indonesia", "Iran", "Iraq", "Ireland", "Isle of Man", "Israel", "Italy", "Jamaica",
+              "Japan", "Jersey", "Jordan", "Kazakhstan", "Kenya", "Kuwait", "Kyrgyzstan", "Laos", "Latvia",
+              "Lebanon", "Liberia", "Libya", "Liechtenstein", "Lithuania", "Luxembourg", "Madagascar",
+              "Malawi", "Malaysia", "Maldives", "Mali", "Malta", "Marshall Islands", "Mauritius", "Mexico",
+              "Moldova", "Monaco", "Mongolia", "Montenegro", "Morocco", "Mozambique", "Myanmar", "Namibia",
+              "Nepal", "Netherlands", "New Zealand", "Nicaragua", "Nigeria", "North Macedonia", "Norway",
+              "Oman", "Pakistan", "Panama", "Papua New Guinea", "Paraguay", "Peru", "Philippines", "Poland",
+              "Portugal", "Qatar", "Romania", "Russia", "Rwanda", "Saudi Arabia", "Senegal", "Serbia",
+              "Seychelles", "Singapore", "Slovakia", "Slovenia", "South Africa", "Spain", "Sri Lanka",
+              "Sudan", "Sweden", "Switzerland", "Syria", "Taiwan", "Tajikistan", "Tanzania", "Thailand",
+              "Tunisia", "Turkey", "Türkiye", "Uganda", "Ukraine", "United Arab Emirates", "United Kingdom",
+              "United States", "Uruguay", "Uzbekistan", "Venezuela", "Vietnam", "Viet Nam", "Yemen", "Zambia",
+              "Zimbabwe", "British Virgin Islands", "Puerto Rico"]
 # alias -> (canonical name, kind, country)
 _ALIASES: dict[str, tuple[str, JurisdictionKind, str | None]] = {
     "United States of America": (_US, "country", _US), "U.S.A.": (_US, "country", _US),
@@ -953,7 +1011,8 @@ _ALIASES: dict[str, tuple[str, JurisdictionKind, str | None]] = {
     "Wales": ("England and Wales", "country", "United Kingdom"),
     "Scotland": ("Scotland", "country", "United Kingdom"),
     "Northern Ireland": ("Northern Ireland", "country", "United Kingdom"),
-    "People's Republic of China": ("China", "country", "China"), "People’s Republic of China": ("China", "country", "China"),
+    "People's Republic of China": ("China", "country", "China"),
+    "People’s Republic of China": ("China", "country", "China"),
     "Peoples Republic of China": ("China", "country", "China"), "PRC": ("China", "country", "China"),
     "P.R.C.": ("China", "country", "China"), "P.R. China": ("China", "country", "China"),
     "Mainland China": ("China", "country", "China"),
@@ -961,7 +1020,8 @@ _ALIASES: dict[str, tuple[str, JurisdictionKind, str | None]] = {
     "Hong Kong Special Administrative Region": ("Hong Kong", "region", "China"),
     "Macau": ("Macau", "region", "China"), "Macao": ("Macau", "region", "China"),
     "Republic of China": ("Taiwan", "country", "Taiwan"), "R.O.C.": ("Taiwan", "country", "Taiwan"),
-    "Republic of Korea": ("South Korea", "country", "South Korea"), "South Korea": ("South Korea", "country", "South Korea"),
+    "Republic of Korea": ("South Korea", "country", "South Korea"),
+    "South Korea": ("South Korea", "country", "South Korea"),
     "Korea": ("South Korea", "country", "South Korea"),
     "Russian Federation": ("Russia", "country", "Russia"), "The Netherlands": ("Netherlands", "country", "Netherlands"),
     "Holland": ("Netherlands", "country", "Netherlands"), "Czechia": ("Czech Republic", "country", "Czech Republic"),
@@ -970,7 +1030,8 @@ _ALIASES: dict[str, tuple[str, JurisdictionKind, str | None]] = {
     "Republic of Ireland": ("Ireland", "country", "Ireland"),
     "Québec": ("Quebec", "province", "Canada"),
     "Puerto Rico": ("Puerto Rico", "region", _US),
-    "Washington, D.C.": ("District of Columbia", "state", _US), "Washington D.C.": ("District of Columbia", "state", _US),
+    "Washington, D.C.": ("District of Columbia", "state", _US),
+    "Washington D.C.": ("District of Columbia", "state", _US),
     "Washington, DC": ("District of Columbia", "state", _US), "D.C.": ("District of Columbia", "state", _US),
 }
 # Adjectives that name a legal system in "X law" ("English law", "PRC laws").
@@ -1027,13 +1088,18 @@ _TABLE = _build_table()
 _LOOKUP = {re.sub(r"\s+", " ", k).lower().replace("’", "'"): v for k, v in _TABLE.items()}
 
 
+_JURISDICTION_PREFIX_RE = re.compile(
+    r"^(?:the\s+)?(?:(?:state|commonwealth|province|republic|kingdom|territory|federal\s+republic)\s+of\s+)?(?:the\s+)?")
+
+
 def lookup_jurisdiction(name: str) -> tuple[str, JurisdictionKind, str | None] | None:
     """The canonical (name, kind, country) of a jurisdiction name or alias ("State of New York",
     "PRC", "England", "Province of Ontario", "English"), or ``None`` if it is not one."""
     s = _norm_ws(name).replace("’", "'").strip(" ,.;").lower()
-    s = re.sub(r"^(?:the\s+)?(?:(?:state|commonwealth|province|republic|kingdom|territory|federal\s+republic)\s+of\s+)?(?:the\s+)?", "", s)
-    if s in _LOOKUP:
-        return _LOOKUP[s]
+    s = _JURISDICTION_PREFIX_RE.sub("", s)
+    for key in (s, s + "."):
+        if key in _LOOKUP:
+            return _LOOKUP[key]
     for dem, target in _DEMONYMS.items():
         if s == dem.lower():
             return _LOOKUP[target.lower()]
@@ -1084,6 +1150,7 @@ _JOIN_GAP_RE = re.compile(
     r"^\s*(?:,|;|and|&|or)?\s*(?:and|&|or)?\s*(?:the\s+)?(?:(?:State|Commonwealth|Province|Republic)\s+of\s+(?:the\s+)?)?$",
     re.I,
 )
+_LAW_AFTER_RE = re.compile(r"\s+(?:substantive\s+|internal\s+)?(?:law|laws|legislation)\b", re.I)
 _INCORP_PRE_RE = re.compile(
     r"""(?:\b(?:organi[sz](?:ed|ing)|incorporat(?:ed|e|ing)|formed|existing|registered|established|chartered|constituted|
            domiciled|good\s+standing)\b[^.;()]{0,60}?
@@ -1113,7 +1180,8 @@ _COURT_RE = re.compile(r"\b(?:courts?|venue|forum|tribunals?|jurisdiction|judici
 _SEAT_PRE_RE = re.compile(
     r"\b(?:seat(?:ed)?|place|venue|held|conducted|take\s+place|located|situs|sit|sitting|in|at)\b[^.;]{0,40}$",
     re.I)
-_LOCALITY_PRE_RE = re.compile(r"(?:(?:City|Town|Village)\s+of\s+)?((?:[A-Z][a-zA-Z.'-]+\s+){0,2}[A-Z][a-zA-Z.'-]+),\s*$")
+_LOCALITY_PRE_RE = re.compile(
+    r"(?:(?:City|Town|Village)\s+of\s+)?((?:[A-Z][a-zA-Z.'-]+\s+){0,2}[A-Z][a-zA-Z.'-]+),\s*$")
 
 
 @dataclass(slots=True)
@@ -1133,7 +1201,8 @@ def _mentions(text: str) -> list[_Mention]:
     n = len(text)
     for m in _PLACE_RE.finditer(text):
         st, en = m.start(), m.end()
-        if (st and (text[st - 1].isalnum() or text[st - 1] in "_$")) or (en < n and (text[en].isalnum() or text[en] == "_")):
+        if (st and (text[st - 1].isalnum() or text[st - 1] in "_$")) or (
+                en < n and (text[en].isalnum() or text[en] == "_")):
             continue
         kind, key = _PLACE_NAMES.get(_norm_ws(m.group(0)).lower().replace("’", "'"), ("", ""))
         if kind == "place":
@@ -1222,22 +1291,22 @@ def jurisdictions(text: str) -> list[Jurisdiction]:
     :func:`governing_law`, which drops it.
     """
     ms = _attach_localities(text, _mentions(text))
+    sentences = _Sentences(text) if len(ms) > 8 else None
     out: list[Jurisdiction] = []
     prev_law_end = -1
     for i, m in enumerate(ms):
         law = m.law
         if not law and m.is_place:
             gap_lo = max(0, m.start - 90)
-            if _LAW_GAP_RE.search(_squash(text[gap_lo : m.start])):
-                law = True
-            elif re.match(r"\s+(?:substantive\s+|internal\s+)?(?:law|laws|legislation)\b", text[m.end : m.end + 30], re.I):
-                law = True
-            elif i > 0 and prev_law_end >= 0 and ms[i - 1].end == prev_law_end and _JOIN_GAP_RE.match(
-                    _squash(text[prev_law_end : m.start])):
-                law = True
+            law = bool(
+                _LAW_GAP_RE.search(_squash(text[gap_lo : m.start]))
+                or _LAW_AFTER_RE.match(text, m.end, m.end + 30)
+                or (i > 0 and prev_law_end >= 0 and ms[i - 1].end == prev_law_end
+                    and _JOIN_GAP_RE.match(_squash(text[prev_law_end : m.start])))
+            )
         if law:
             prev_law_end = m.end
-        sent = _sentence_around(text, m.start)
+        sent = sentences.around(m.start) if sentences is not None else _sentence_around(text, m.start)
         role = _role(text, m, law, sent)
         if not m.is_place and role not in ("venue", "arbitration"):
             continue
@@ -1308,8 +1377,10 @@ _YEAR = r"(?P<year>(?:19|20)\d{2})(?!\d)"
 _DATE_RE = re.compile(
     rf"""
       \b{_MON}\s+(?P<day>\d{{1,2}}){_SUFFIX}(?:\s*,)?\s*{_YEAR}
-    | (?<![\d.])(?P<day2>\d{{1,2}}){_SUFFIX}\s+(?:day\s+of\s+)?{_MON.replace('mon', 'mon2')}\s*,?\s*{_YEAR.replace('year', 'year2')}
-    | \b(?P<dayw>{_ORD_W})\s+day\s+of\s+{_MON.replace('mon', 'mon3')}\s*,?\s*(?:in\s+the\s+year\s+)?{_YEAR.replace('year', 'year3')}
+    | (?<![\d.])(?P<day2>\d{{1,2}}){_SUFFIX}\s+(?:day\s+of\s+)?{_MON.replace('mon', 'mon2')}
+        \s*,?\s*{_YEAR.replace('year', 'year2')}
+    | \b(?P<dayw>{_ORD_W})\s+day\s+of\s+{_MON.replace('mon', 'mon3')}\s*,?\s*(?:in\s+the\s+year\s+)?
+        {_YEAR.replace('year', 'year3')}
     | (?<![\d/.\-])(?P<a>\d{{1,2}})(?P<sep>[/\-])(?P<b>\d{{1,2}})(?P=sep)(?P<y>(?:19|20)\d{{2}}|\d{{2}})(?![\d/\-]|\.\d)
     | (?<![\d/.\-])(?P<da>\d{{1,2}})\.(?P<db>\d{{1,2}})\.(?P<dy>(?:19|20)\d{{2}})(?![\d.])
     | (?<![\d/.\-])(?P<iy>(?:19|20)\d{{2}})-(?P<im>\d{{2}})-(?P<id>\d{{2}})(?![\d\-])
@@ -1317,7 +1388,8 @@ _DATE_RE = re.compile(
     re.I | re.X,
 )
 _DATE_TRIGGER_RE = re.compile(
-    "(?:" + _trie(_name_variants(m.capitalize() for m in _MONTHS)) + r")\.?\s*,?\s*\d|\d[/\-]\d{1,2}[/\-]\d\d|\d\.\d{1,2}\.(?:19|20)\d\d|(?:19|20)\d\d-\d")
+    "(?:" + _trie(_name_variants(m.capitalize() for m in _MONTHS)) + r")\.?\s*,?\s*\d"
+    r"|\d[/\-]\d{1,2}[/\-]\d\d|\d\.\d{1,2}\.(?:19|20)\d\d|(?:19|20)\d\d-\d")
 _CITATION_PRE_RE = re.compile(
     r"(?:\b(?:Regulation|Directive|Decision)\s*(?:\((?:EU|EC|EEC)\)\s*)?(?:No\.?\s*)?[\d/]+\s*(?:of\s+(?:the\s+)?)?"
     r"|\bU\.\s?S\.\s?C\.?[^.;]{0,30}|\bC\.\s?F\.\s?R\.?[^.;]{0,30}|§+\s*[\d.()a-z-]*[^.;]{0,20}"
@@ -1440,7 +1512,8 @@ _QUOTE_OPEN = "\"“”'‘’`"
 _ALIAS_RE = re.compile(r"[\"“”]{1}\s*([^\"“”]{1,80}?)\s*[\"“”]|(?<!\w)[‘'`]{1,2}([^'‘’`\"“”]{1,60}?)[’'`]{1,2}(?!\w)")
 _PAREN_ALIAS_RE = re.compile(
     r"\(\s*(?:hereinafter\s+(?:referred\s+to\s+as\s+|called\s+)?)?(?:the\s+)?([A-Z][\w&.-]*(?:\s+[A-Z][\w&.-]*){0,2})\s*\)")
-_LEGAL_FORMS = frozenset("LLC L.L.C INC LTD LIMITED CORP CORPORATION LP L.P LLP PLC GMBH AG SA S.A BV NV PTY CO".split())
+_LEGAL_FORMS = frozenset(["LLC", "L.L.C", "INC", "LTD", "LIMITED", "CORP", "CORPORATION", "LP", "L.P", "LLP",
+    "PLC", "GMBH", "AG", "SA", "S.A", "BV", "NV", "PTY", "CO"])
 _COLLECTIVE = re.compile(r"^(?:the\s+)?(?:part(?:y|ies)|parties\s+hereto|each\s+party|agreement|this\s+agreement|"
                          r"effective\s+date|affiliates?|contract)$", re.I)
 _NAME_STOP_RE = re.compile(
@@ -1465,13 +1538,14 @@ _SPLIT_RE = re.compile(
        |\s+and\s+(?=[a-z][\w.-]*(?:\s+[\w.&-]+){0,4},?\s+(?:Inc|LLC|Ltd|Corp|Corporation|Limited|L\.?P|GmbH|AG|plc)\b)
        |,\s+and\s+(?!(?:its|their|his|her|each|any|all|on|in|with|for|to|as|by|collectively|individually|together|
           solely|the\s+(?:other|parties))\b)(?=[a-z])|\s*\(\s*(?:2|3|4|5|ii|iii|iv|b|c|d)\s*\)\s+(?=[A-Z])
-       |,\s*(?:and\s+)?(?=\(\s*\d\s*\))""",
+       |,\s*(?:and\s+)?(?=\(\s*\d\s*\))|(?<=\))\s*,\s+(?=[A-Z0-9"“])""",
     re.X,
 )
 _PARTY_LINE_RE = re.compile(
     r"(?<![\w])(?:Party\s+[A-Z]|Party\s+\d|Licensor|Licensee|Seller|Buyer|Supplier|Customer|Vendor|"
     r"Distributor|Company|Client|Contractor|Consultant|Manufacturer|Purchaser|Lender|Borrower|Franchisor|Franchisee)"
-    r"[ \t]*(?:\([^)\n]{0,40}\))?[ \t]*[:：][ \t]*(?P<name>[A-Z][^\n:]{1,150}?)[ \t]*(?=\n|$|[ \t]{2,}|Legal\s+Representative|"
+    r"[ \t]*(?:\([^)\n]{0,40}\))?[ \t]*[:：][ \t]*(?P<name>[A-Z][^\n:]{1,150}?)[ \t]*"
+    r"(?=\n|$|[ \t]{2,}|Legal\s+Representative|"
     r"Address|Registered|Domicile|Tel|Attention)",
 )
 
@@ -1547,6 +1621,13 @@ def _preamble_regions(text: str, limit: int) -> Iterator[tuple[int, int]]:
         yield start, end
 
 
+_ABBREVIATED_END_RE = re.compile(
+    r"\b(?:Inc|Corp|Co|Ltd|L\.P|N\.A|S\.A|B\.V|N\.V|A\.G|L\.L\.C|P\.C|Pty|S\.p\.A|S\.A\.S|Ltda|Bhd|Jr|Sr|LLC|PLC|"
+    r"Limited)\.?$", re.I)
+_SUFFIX_OF_RE = re.compile(
+    r"(.*?\b(?:Inc|Ltd|LLC|Limited|Corp|Corporation|Company|AG|GmbH|PLC|S\.A|N\.V|B\.V)\.?)\s+of\s+")
+
+
 def _party_from_chunk(text: str, cs: int, ce: int) -> Party | None:
     chunk = text[cs:ce]
     lead = re.match(r"\s*(?:\(?\s*(?:\d+|[ivx]+|[a-e])\s*[).]\s*|and\s+|the\s+undersigned[,:]?\s*|:\s*|the\s+(?=[A-Z])|"
@@ -1563,8 +1644,7 @@ def _party_from_chunk(text: str, cs: int, ce: int) -> Party | None:
         raw = gap.group(1)
         ne = ns + len(raw)
     name = _norm_ws(raw).strip(" ,;:.-")
-    if raw.rstrip().endswith(".") and re.search(r"\b(?:Inc|Corp|Co|Ltd|L\.P|N\.A|S\.A|B\.V|N\.V|A\.G|L\.L\.C|P\.C|"
-                                                r"Pty|S\.p\.A|S\.A\.S|Ltda|Bhd|Jr|Sr|LLC|PLC|Limited)\.?$", raw.rstrip(), re.I):
+    if raw.rstrip().endswith(".") and _ABBREVIATED_END_RE.search(raw.rstrip()):
         name = _norm_ws(raw).strip(" ,;:-")
     if not name or len(name.split()) > 14 or not (_NAME_OK_RE.match(name) or (
             name[0].islower() and _LEGAL_SUFFIX_RE.search(name) and "\n" not in name)):
@@ -1573,7 +1653,7 @@ def _party_from_chunk(text: str, cs: int, ce: int) -> Party | None:
         return None
     if re.search(r"\b(?:are|is|may|shall|will|agree|agrees|referred|hereby|dated)\b", name):
         return None
-    cut = re.match(r"(.*?\b(?:Inc|Ltd|LLC|Limited|Corp|Corporation|Company|AG|GmbH|PLC|S\.A|N\.V|B\.V)\.?)\s+of\s+", name)
+    cut = _SUFFIX_OF_RE.match(name)
     if cut:
         name = cut.group(1)
     if re.search(r",\s+(?:director|president|officer|chief|ceo|manager|owner)\b", name, re.I):
@@ -1625,8 +1705,10 @@ def _region_parties(text: str, rs: int, re_: int) -> list[Party]:
         # "ExxonMobil Research and Engineering Company, a corporation ...": a bare " and " after a fragment
         # with no alias, description or legal form is part of the name.
         while bare_and and i + 1 < len(pieces):
-            head = text[rs + s : rs + e]
-            if _LEGAL_SUFFIX_RE.search(head) or "(" in head or "," in head or _ALIAS_RE.search(head):
+            head = text[rs + s : rs + e].rstrip(" ,")
+            nxt = text[rs + pieces[i + 1][0] : rs + pieces[i + 1][1]]
+            if _ALIAS_RE.search(head) or re.search(_LEGAL_SUFFIX_RE.pattern + r"$", head, re.I) or not (
+                    _ALIAS_RE.search(nxt) or _PAREN_ALIAS_RE.search(nxt)):
                 break
             i += 1
             e, bare_and = pieces[i][1], pieces[i][2]
@@ -1700,8 +1782,9 @@ _SUCCESSIVE_RE = re.compile(
     r"\b(?:successive|subsequent|consecutive|each|further|from\s+(?:year|time)\s+to\s+(?:year|time)|"
     r"year[\s-]+to[\s-]+year|month[\s-]+to[\s-]+month|thereafter|every|annually|repeatedly|periods|terms|one\s+or\s+more)\b",
     re.I)
-_AUTO_RE = re.compile(r"\bautomatic(?:ally)?\b|\bshall\s+(?:be\s+)?(?:renew|extend)|\bwill\s+(?:be\s+)?(?:renew|extend)|"
-                      r"unless\s+(?:either|one|a)\s+party", re.I)
+_AUTO_RE = re.compile(
+    r"\bautomatic(?:ally)?\b|\bshall\s+(?:be\s+)?(?:renew|extend)|\bwill\s+(?:be\s+)?(?:renew|extend)|"
+    r"unless\s+(?:either|one|a)\s+party", re.I)
 _COUNT_RE = re.compile(
     rf"(?:(?P<w>{_WORDS})(?:\s*\(\s*(?P<p>\d+)\s*\))?|\(?(?P<n>\d+)\)?)\s+(?:additional|further|successive|consecutive|renewal)"
     r"(?:\s+(?:successive|consecutive|additional|renewal))?\s*$", re.I)
@@ -1724,10 +1807,8 @@ def _is_notice(text: str, d: Duration, s0: int, s1: int) -> bool:
     if re.match(r"\s*(?:['’]s?\s*)?(?:\(\s*\)\s*)?(?:prior|before|advance|in\s+advance|written|notice|'|’|preceding)",
                 after, re.I):
         return True
-    if re.search(r"\bwithin\s+(?:a\s+period\s+of\s+)?$", before, re.I) and re.match(
-            r"\s*(?:of|after|following)\s+(?:the\s+)?(?:expir|end|conclusion|anniversary|renewal)", after, re.I):
-        return True
-    return False
+    return bool(re.search(r"\bwithin\s+(?:a\s+period\s+of\s+)?$", before, re.I) and re.match(
+        r"\s*(?:of|after|following)\s+(?:the\s+)?(?:expir|end|conclusion|anniversary|renewal)", after, re.I))
 
 
 def _in_sentence(d: Duration, s0: int) -> Duration:
@@ -1835,7 +1916,10 @@ def initial_term(text: str) -> Duration | None:
                 break
         am = _ANNIVERSARY_RE.search(sent)
         if am and s0 + am.start() < limit and (not found or s0 + am.start() < found[0].start):
-            n = _ORDINAL_VALUES.get(re.sub(r"[\s-]+", " ", (am.group("w") or "").lower())) if am.group("w") else int(am.group("n"))
+            if am.group("w"):
+                n = _ORDINAL_VALUES.get(re.sub(r"[\s-]+", " ", am.group("w").lower()))
+            else:
+                n = int(am.group("n"))
             if n:
                 return Duration(float(n), "years", 365.0 * n, s0 + am.start(), s0 + am.end(), am.group(0))
         if found:
