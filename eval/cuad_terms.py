@@ -194,6 +194,9 @@ def gold_parties(answer: str) -> tuple[list[str], set[str]]:
             continue
         names.append(name)
         aliases.update(a for a in quoted if not re.match(r"^(?:the\s+)?part(?:y|ies)\.?$", a))
+    # a collective entry ("Lender, Endorser and Fitness ("AS Parties")") lists other entries' aliases
+    names = [n for n in names if not (
+        set(filter(None, (w.strip().lower() for w in re.split(r",|\band\b", n)))) <= aliases)]
     return names, aliases
 
 

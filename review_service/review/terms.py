@@ -1524,7 +1524,8 @@ _NAME_STOP_RE = re.compile(
         incorporated|existing|doing\s+business|on\s+behalf|acting|through|as\s+(?:represented|agent)|of\s+\d|
         residing|an\s+individual|with\s+an\s+address|address)
       |,\s+(?=\d)|(?<=\.)\s+(?=\d)|\s+(?:a|an)\s+(?=[A-Z])|\s+of\s+(?=\(|\d)|\s*;|\s*:\s|\n\s*\n|\s{3,}(?=[A-Z][a-z]+:)
-      |\s+and/or\b|,?\s+(?:and\s+)?(?:its|their)\s+(?:successors|affiliates|subsidiaries|assigns|permitted)""",
+      |\s+and/or\b|,?\s+(?:and\s+)?(?:its|their)\s+(?:successors|affiliates|subsidiaries|assigns|permitted)
+      |\s+(?=(?:This|THIS|The|THE)\s+(?:Agreement|AGREEMENT|Parties|PARTIES)\b)""",
     re.X,
 )
 _NAME_OK_RE = re.compile(r"^(?:[A-Z0-9(\"“]|[a-z][\w.-]*[A-Z.])[^\n]{0,150}$")
@@ -1538,7 +1539,7 @@ _SPLIT_RE = re.compile(
        |\s+and\s+(?=[a-z][\w.-]*(?:\s+[\w.&-]+){0,4},?\s+(?:Inc|LLC|Ltd|Corp|Corporation|Limited|L\.?P|GmbH|AG|plc)\b)
        |,\s+and\s+(?!(?:its|their|his|her|each|any|all|on|in|with|for|to|as|by|collectively|individually|together|
           solely|the\s+(?:other|parties))\b)(?=[a-z])|\s*\(\s*(?:2|3|4|5|ii|iii|iv|b|c|d)\s*\)\s+(?=[A-Z])
-       |,\s*(?:and\s+)?(?=\(\s*\d\s*\))|(?<=\))\s*,\s+(?=[A-Z0-9"“])""",
+       |,\s*(?:and\s+)?(?=\(\s*\d\s*\))|(?<=\))\s*,\s+(?=[A-Z0-9"“])|,?\s+and,?\s+on\s+the\s+other\s+hand,?\s+""",
     re.X,
 )
 _PARTY_LINE_RE = re.compile(
@@ -1639,7 +1640,7 @@ def _party_from_chunk(text: str, cs: int, ce: int) -> Party | None:
     raw = text[ns:ne]
     # a legal form followed by a gap or a line break ends the name ("GmbH   Binger Strasse 173", "Inc.\n111 W.")
     gap = re.match(r"(.*?\b(?:Inc|Ltd|LLC|Limited|Corp|Corporation|Company|AG|GmbH|PLC|S\.A|N\.V|B\.V|L\.P|LP)\.?)"
-                   r"(?:\s{2,}|[ \t]*\n)\s*\S", raw, re.S | re.I)
+                   r"(?:\s{2,}|[ \t]*\n|\s+(?=[A-Z][^()\n,]{0,30}\d))\s*\S", raw, re.S | re.I)
     if gap:
         raw = gap.group(1)
         ne = ns + len(raw)
@@ -1650,6 +1651,8 @@ def _party_from_chunk(text: str, cs: int, ce: int) -> Party | None:
             name[0].islower() and _LEGAL_SUFFIX_RE.search(name) and "\n" not in name)):
         return None
     if re.match(r"(?:WHEREAS|NOW|RECITAL|the\s+parties|each\s+of|collectively|individually|hereinafter)", name, re.I):
+        return None
+    if _ADDRESS_RE.match(name):
         return None
     if re.search(r"\b(?:are|is|may|shall|will|agree|agrees|referred|hereby|dated)\b", name):
         return None
@@ -1688,12 +1691,17 @@ def _alias_sentence_regions(text: str, limit: int) -> Iterator[tuple[int, int]]:
     Element Resources Ltd. (the "Company") agree as follows")."""
     for s0, s1 in sentence_spans(text, 0, min(len(text), limit)):
         sent = text[s0:s1]
-        if len(re.findall(r"\(\s*(?:the\s+|hereinafter\s+)?[\"“][^\"”]{1,40}[\"”]", sent)) < 2 or " and " not in sent:
+        if len(re.findall(r"\([^()\"“”]{0,60}[\"“][^\"”]{1,40}[\"”]", sent)) < 2 or " and " not in sent:
             continue
         if _ANCHOR_RE.search(sent):
             continue  # the anchored reading covers it
         lead = _TITLE_LEAD_RE.match(sent)
         yield s0 + (lead.end() if lead else 0), s1
+
+
+_LEGAL_END_RE = re.compile(_LEGAL_SUFFIX_RE.pattern + r"$", re.I)
+_ADDRESS_RE = re.compile(r"^\d+[\w-]*\s+(?:[\w.'-]+\s+){0,4}(?:Avenue|Ave|Street|St|Road|Rd|Suite|Drive|Dr|Blvd|Boulevard|"
+                         r"Floor|Lane|Way|Place|Court|Highway|Hwy)\b", re.I)
 
 
 def _region_parties(text: str, rs: int, re_: int) -> list[Party]:
@@ -1705,10 +1713,12 @@ def _region_parties(text: str, rs: int, re_: int) -> list[Party]:
         # "ExxonMobil Research and Engineering Company, a corporation ...": a bare " and " after a fragment
         # with no alias, description or legal form is part of the name.
         while bare_and and i + 1 < len(pieces):
-            head = text[rs + s : rs + e].rstrip(" ,")
+            head = re.sub(r"^\s*\(\s*\w{1,3}\s*\)\s*", "", text[rs + s : rs + e]).rstrip(" ,")
             nxt = text[rs + pieces[i + 1][0] : rs + pieces[i + 1][1]]
-            if _ALIAS_RE.search(head) or re.search(_LEGAL_SUFFIX_RE.pattern + r"$", head, re.I) or not (
-                    _ALIAS_RE.search(nxt) or _PAREN_ALIAS_RE.search(nxt)):
+            if "(" in head or "," in head or _ALIAS_RE.search(head) or _LEGAL_END_RE.search(head):
+                break
+            if not (_ALIAS_RE.search(nxt) or _PAREN_ALIAS_RE.search(nxt) or _LEGAL_SUFFIX_RE.match(
+                    re.split(r",|\(", nxt, maxsplit=1)[0].split()[-1] if nxt.split() else "")):
                 break
             i += 1
             e, bare_and = pieces[i][1], pieces[i][2]
