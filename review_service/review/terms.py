@@ -1700,8 +1700,9 @@ def _alias_sentence_regions(text: str, limit: int) -> Iterator[tuple[int, int]]:
 
 
 _LEGAL_END_RE = re.compile(_LEGAL_SUFFIX_RE.pattern + r"$", re.I)
-_ADDRESS_RE = re.compile(r"^\d+[\w-]*\s+(?:[\w.'-]+\s+){0,4}(?:Avenue|Ave|Street|St|Road|Rd|Suite|Drive|Dr|Blvd|Boulevard|"
-                         r"Floor|Lane|Way|Place|Court|Highway|Hwy)\b", re.I)
+_ADDRESS_RE = re.compile(
+    r"^\d+[\w-]*\s+(?:[\w.'-]+\s+){0,4}(?:Avenue|Ave|Street|St|Road|Rd|Suite|Drive|Dr|Blvd|Boulevard|"
+    r"Floor|Lane|Way|Place|Court|Highway|Hwy)\b", re.I)
 
 
 def _region_parties(text: str, rs: int, re_: int) -> list[Party]:
