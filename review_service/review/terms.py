@@ -766,10 +766,10 @@ def fee_caps(text: str) -> list[FeeCap]:
     out: list[FeeCap] = []
     taken_until = -1
     for m in _windowed(_MONTHS_FEES_RE, text, _FEE_TRIGGER_RE, 70, 2):
-        months = _months_of(m.group("dur"), m.group("unit"))
-        if months is None:
+        span_months = _months_of(m.group("dur"), m.group("unit"))
+        if span_months is None:
             continue
-        out.append(FeeCap(months, 1.0, _norm_ws(m.group(0)), m.start(), m.end(), m.group(0)))
+        out.append(FeeCap(span_months, 1.0, _norm_ws(m.group(0)), m.start(), m.end(), m.group(0)))
     covered = [(c.start, c.end) for c in out]
     for m in _fee_phrases(text):
         if m.start() < taken_until or any(s <= m.start("noun") < e for s, e in covered):
@@ -1742,7 +1742,10 @@ def parties(text: str, limit: int = PREAMBLE_CHARS) -> list[Party]:
     lines. The name ends at its description (", a Delaware corporation", ", having offices at", "(", "whose")
     but keeps legal suffixes with commas ("Reed's, Inc.", "Dong-A ST Co., Ltd."). When several passages
     qualify (a cover page "between X and Y" and the preamble proper), the one whose parties carry defined
-    terms wins, then the earliest.
+    terms wins, then the earliest. Without any "between"/"among", a sentence in the first 4,000 characters
+    that defines two or more parties ("Synchron, a California corporation (the "Investor"), and Rare
+    Element Resources Ltd. (the "Company") agree as follows") is read the same way, keeping only parties
+    with a defined term and a legal form or description.
 
     Refuses collective terms as parties ("each a "Party"", "the Parties"), recitals, phrases with a verb
     ("X and Y are sometimes referred to"), and names longer than 14 words. Names containing " and " are
