@@ -46,6 +46,7 @@ __all__ = [
     "governing_law",
     "hours",
     "initial_term",
+    "iter_values",
     "jurisdictions",
     "lookup_jurisdiction",
     "money",
@@ -893,6 +894,7 @@ _ABBREV = frozenset(
      "paras", "incl", "ex", "exh", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct",
      "nov", "dec", "mfg", "bros", "assn", "ave", "blvd", "rd", "ste", "fl", "hwy", "pkwy"]
 )
+_ABBREV = _ABBREV | {"p.o", "p. o", "p.o.b", "pob", "n.w", "s.w", "n.e", "s.e", "mt", "ft", "dept"}
 _BOUNDARY_RE = re.compile(
     r"[.!?][\"'”’)]*\s+(?=[\"“(\[]?[A-Z0-9])|\n[ \t]*\n|\n(?=[ \t]*(?:\d+(?:\.\d+)*\.?|\([a-z0-9]+\))[ \t]+[A-Z])")
 
@@ -1140,7 +1142,7 @@ _COUNTY_TRIGGER_RE = re.compile("County|COUNTY")
 _COUNTY_RE = re.compile(
     r"(?<![\w])(?:(?:[A-Z][a-z]+\s+){1,3}County|County\s+of\s+[A-Z][a-z]+(?:\s+[A-Z][a-z]+){0,2}|(?:[A-Z]+\s+){1,3}COUNTY)(?![\w])")
 _LAW_GAP_RE = re.compile(
-    r"""(?:\b(?:laws?|legislation|regulations|statutes)(?:\s+and\s+(?:decisions|regulations|statutes|rules|court\s+decisions))?
+    r"""(?:\b(?:laws?|legislation|regulations|statutes)(?:\s+and\s+(?:judicial\s+|court\s+)?(?:decisions|regulations|statutes|rules))?
             (?:\s*,[^,.;]{1,40},)?(?:\s+(?:in\s+force|applicable)\s+in)?\s+(?:of|in)\s+)
         (?:the\s+)?(?:(?:State|Commonwealth|Province|Republic|Kingdom|Federal\s+Republic|Territory|SIATE)\s+of\s+(?:the\s+)?)?$
        |\b(?:laws?|legislation)\s+(?:of\s+)?(?:the\s+)?(?:State|Commonwealth|Province|SIATE)\s+of\s+$""",

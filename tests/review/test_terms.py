@@ -334,6 +334,10 @@ def test_terms_lookup_jurisdiction(name: str, canonical: str, kind: str, country
          ["Kazakhstan"]),
         ("This Agreement shall be governed by the laws of the People's Republic of China.", ["China"]),
         ("This Agreement shall be governed by Swiss law.", ["Switzerland"]),
+        ("its validity and legal effect shall be governed by the laws and judicial decisions of the State of "
+         "Florida", ["Florida"]),
+        ("This Agreement shall be construed in accordance with the laws in the State of Washington.",
+         ["Washington"]),
     ],
 )
 def test_terms_governing_law(text: str, expected: list[str]) -> None:
