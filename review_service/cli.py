@@ -66,6 +66,44 @@ def segment(
 
 
 @app.command()
+def review(
+    path: Annotated[Path, typer.Argument(help="The vendor draft: PDF, DOCX or TXT.")],
+    value: Annotated[float | None, typer.Option("--value", help="Contract value in USD over the initial term.",
+                                                min=0)] = None,
+    contract_type: Annotated[str, typer.Option("--type", help="saas, services, nda, dpa, software, goods or "
+                                               "consulting.")] = "saas",
+    as_json: Annotated[bool, typer.Option("--json", help="Print the review as JSON (see README).")] = False,
+    as_markdown: Annotated[bool, typer.Option("--markdown", help="Print the review as Markdown.")] = False,
+) -> None:
+    """Review a vendor draft against the clause library and playbook: deviations, fallbacks and the route."""
+    from review_service.ingest import extract
+    from review_service.review.engine import CONTRACT_TYPES, Reviewer
+
+    if contract_type not in CONTRACT_TYPES:
+        err.print(f"[bold red]error[/] bad_contract_type: --type must be one of {', '.join(CONTRACT_TYPES)}")
+        raise typer.Exit(code=2)
+    try:
+        with err.status("loading the model and the clause library...", spinner="dots") as status:
+            reviewer = Reviewer()
+            reviewer.warm_up()
+            status.update(f"reading {path.name}...")
+            doc = extract(path)
+            status.update(f"reviewing {path.name} ({doc.page_count} pages)...")
+            result = reviewer.review(doc, contract_type=contract_type, value=value)
+    except VettedError as exc:
+        raise fail(exc) from None
+    if as_json:
+        sys.stdout.write(json.dumps(result.to_dict(), ensure_ascii=False) + "\n")
+        return
+    from review_service.review.report import markdown_report, terminal_report
+
+    if as_markdown:
+        sys.stdout.write(markdown_report(result, path.name))
+        return
+    terminal_report(out, result, path.name)
+
+
+@app.command()
 def search(
     text: Annotated[str, typer.Argument(help="A clause, or a description of the position you look for.")],
     k: Annotated[int, typer.Option("-k", help="How many results.", min=1, max=200)] = 10,

@@ -1,0 +1,320 @@
+"""The review: a document's clauses matched to the library, their deviations from the playbook, the route.
+
+``Reviewer.review(doc)`` runs the whole flow; ``Reviewer.assess(...)`` is the part after the model (matching
+and assessment from clause vectors), which is what a re-scan runs from stored embeddings.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from review_service.ingest.document import Document
+from review_service.ingest.segment import Clause, segment
+from review_service.library import Library, load_library
+from review_service.library.schema import ClauseType, Severity, severity_rank, worst
+from review_service.matching.embed import Embedder, get_embedder
+from review_service.matching.index import ClauseIndex, load_or_build
+from review_service.review import terms as t
+from review_service.review.classify import Classifier, ClauseMatch
+from review_service.review.parameters import Reading, read_parameters
+from review_service.review.redline import redline
+
+CONTRACT_TYPES = ("saas", "services", "nda", "dpa", "software", "goods", "consulting")
+_PERSONAL_DATA = re.compile(r"\bpersonal (?:data|information)\b|\bPII\b|\bdata subjects?\b", re.I)
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    text: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class Deviation:
+    clause_id: str | None
+    clause_type: str | None
+    rule: str
+    kind: str  # parameter | red_flag | non_standard | missing | unrecognized
+    severity: Severity
+    message: str
+    evidence: Evidence | None
+    library_text: str | None
+    fallback_text: str | None
+    redline: list[dict[str, str]]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "clause_id": self.clause_id, "clause_type": self.clause_type, "rule": self.rule, "kind": self.kind,
+            "severity": self.severity, "message": self.message,
+            "evidence": None if self.evidence is None else {"text": self.evidence.text, "start": self.evidence.start,
+                                                            "end": self.evidence.end},
+            "library_text": self.library_text, "fallback_text": self.fallback_text, "redline": self.redline,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Route:
+    route: str
+    approver: str
+    reasons: list[str]
+    co_signers: list[str]
+    warnings: list[str]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"route": self.route, "approver": self.approver, "reasons": self.reasons,
+                "co_signers": self.co_signers, "warnings": self.warnings}
+
+
+@dataclass(frozen=True)
+class Review:
+    document: Document
+    clauses: list[Clause]
+    matches: list[ClauseMatch]
+    terms: list[dict[str, Any]]
+    deviations: list[Deviation]
+    route: Route
+    contract_type: str
+    value: float | None
+    library_version: str
+    model: str
+    timings: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def worst_severity(self) -> Severity | None:
+        return worst(d.severity for d in self.deviations)
+
+    def counts(self) -> dict[str, int]:
+        found = {s: 0 for s in ("critical", "high", "medium", "low", "info")}
+        for d in self.deviations:
+            found[d.severity] += 1
+        return found
+
+    def to_dict(self) -> dict[str, Any]:
+        clauses = []
+        for c, m, terms in zip(self.clauses, self.matches, self.terms, strict=True):
+            clauses.append({**c.to_dict(), "clause_type": m.clause_type, "position": m.position,
+                            "similarity": round(m.similarity, 4), "confidence": round(m.confidence, 4),
+                            "terms": terms})
+        return {
+            "document": self.document.summary(),
+            "text": self.document.text,
+            "contract": {"type": self.contract_type, "value": self.value},
+            "clauses": clauses,
+            "deviations": [d.to_dict() for d in self.deviations],
+            "summary": {"worst_severity": self.worst_severity, "counts": self.counts()},
+            "route": self.route.to_dict(),
+            "library": {"version": self.library_version, "model": self.model},
+            "warnings": list(self.document.warnings),
+        }
+
+
+class Reviewer:
+    """Holds the library, model and index, loaded once (``warm_up``), and reviews documents."""
+
+    def __init__(self, library: Library | None = None, embedder: Embedder | None = None,
+                 data_dir: Path | None = None) -> None:
+        self._library = library
+        self._embedder = embedder
+        self._data_dir = data_dir
+        self.index: ClauseIndex | None = None
+        self.classifier: Classifier | None = None
+
+    def warm_up(self) -> None:
+        from review_service.settings import get_settings
+
+        if self.classifier is not None:
+            return
+        settings = get_settings()
+        self.library = self._library or load_library(settings.library_dir)
+        self.embedder = self._embedder or get_embedder()
+        self.index = load_or_build(self.library, self.embedder, self._data_dir or settings.data_dir)
+        self.classifier = Classifier(self.library, self.index)
+
+    # -- the whole flow
+    def review(self, doc: Document, *, contract_type: str = "saas", value: float | None = None,
+               personal_data: bool | None = None) -> Review:
+        self.warm_up()
+        assert self.classifier is not None
+        timings: dict[str, float] = {}
+        t0 = time.perf_counter()
+        clauses = segment(doc)
+        timings["segment"] = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        vectors = self.embed(clauses)
+        timings["embed"] = time.perf_counter() - t0
+        review = self.assess(doc, clauses, vectors, contract_type=contract_type, value=value,
+                             personal_data=personal_data)
+        review.timings.update(timings)
+        return review
+
+    def embed(self, clauses: list[Clause]) -> np.ndarray:
+        """One vector per clause; structural clauses (titles, signatures...) get zeros and no model time."""
+        assert self.classifier is not None
+        dim = self.index.vectors.shape[1] if self.index is not None else 384
+        vectors = np.zeros((len(clauses), dim), dtype=np.float32)
+        rows = [i for i, c in enumerate(clauses) if self.classifier.is_substantive(c) and c.kind != "definition"]
+        if rows:
+            vectors[rows] = self.embedder.encode([clauses[i].text for i in rows])
+        return vectors
+
+    # -- after the model: what a re-scan repeats from stored vectors
+    def assess(self, doc: Document, clauses: list[Clause], vectors: np.ndarray, *, contract_type: str,
+               value: float | None, personal_data: bool | None = None) -> Review:
+        self.warm_up()
+        assert self.classifier is not None
+        t0 = time.perf_counter()
+        matches = self.classifier.classify(clauses, vectors)
+        t1 = time.perf_counter()
+        if personal_data is None:
+            personal_data = bool(_PERSONAL_DATA.search(doc.text))
+        deviations: list[Deviation] = []
+        clause_terms: list[dict[str, Any]] = []
+        for clause, match in zip(clauses, matches, strict=True):
+            found, terms = self._assess_clause(clause, match, value)
+            deviations += found
+            clause_terms.append(terms)
+        if clauses and clauses[0].kind in ("title", "preamble"):
+            front = "\n".join(c.text for c in clauses[:3] if c.kind in ("title", "preamble"))
+            clause_terms[0] = {**clause_terms[0], **_preamble_terms(front)}
+        deviations += self._missing(matches, contract_type, personal_data)
+        deviations.sort(key=lambda d: (-severity_rank(d.severity), d.evidence.start if d.evidence else -1))
+        route = self._route(doc, deviations, value)
+        timings = {"match": t1 - t0, "assess": time.perf_counter() - t1}
+        return Review(doc, clauses, matches, clause_terms, deviations, route, contract_type, value,
+                      self.library.version, self.embedder.model_id, timings)
+
+    def _assess_clause(self, clause: Clause, match: ClauseMatch,
+                       value: float | None) -> tuple[list[Deviation], dict[str, Any]]:
+        if not match.substantive:
+            return [], {}
+        playbook = self.library.playbook
+        if match.clause_type is None:
+            return [Deviation(
+                clause.id, None, playbook.unrecognized.reason, "unrecognized", playbook.unrecognized.severity,
+                "This clause matches no clause type in the library: a term the playbook does not cover. "
+                "Read it before accepting.", _evidence(clause), None, None, [],
+            )], {}
+        ct = self.library.clause_type(match.clause_type)
+        if ct.boilerplate or (ct.policy_row is None and not ct.parameters and not ct.red_flags):
+            return [], {}
+        readable = [p.name for p in ct.parameters]
+        readings = read_parameters(readable, clause.text)
+        terms = {r.name: r.value for r in readings}
+        library_text = (match.nearest_approved.text if match.nearest_approved else ct.standard[0].text)
+        fallback = _fallback_text(ct, match)
+        found: list[Deviation] = []
+        decided: set[str] = set()  # rules a parameter reading settled, for or against
+        for reading in readings:
+            param = ct.parameter(reading.name)
+            decided |= {b.rule for _, b in param.bounds()}
+            for bound in param.check(reading.value, contract_value=value):
+                if any(d.rule == f"{ct.id}.{bound.rule}" for d in found):
+                    continue  # governing law and venue both in Texas: one deviation, the first evidence
+                found.append(Deviation(
+                    clause.id, ct.id, f"{ct.id}.{bound.rule}", "parameter", bound.severity,
+                    _parameter_message(ct, param.name, reading, bound),
+                    Evidence(reading.text, clause.start + reading.start, clause.start + reading.end),
+                    library_text, fallback, redline(_body(clause), library_text),
+                ))
+        if match.position == "red_flag" and match.nearest and match.nearest.position_id not in decided:
+            flag = ct.red_flag(match.nearest.position_id or "")
+            found.append(Deviation(
+                clause.id, ct.id, f"{ct.id}.{flag.id}", "red_flag", flag.severity,
+                f"{ct.title}: {flag.description}", _evidence(clause), library_text, fallback,
+                redline(_body(clause), library_text),
+            ))
+        elif match.position == "non_standard" and not found:
+            found.append(Deviation(
+                clause.id, ct.id, f"{ct.id}.non_standard", "non_standard", "info",
+                f"{ct.title}: worded unlike any approved or known position; compare it with the library text.",
+                _evidence(clause), library_text, fallback, redline(_body(clause), library_text),
+            ))
+        return found, terms
+
+    def _missing(self, matches: list[ClauseMatch], contract_type: str, personal_data: bool) -> list[Deviation]:
+        present = {m.clause_type for m in matches if m.clause_type}
+        playbook = self.library.playbook
+        out = []
+        for ct in self.library.required_clause_types(contract_type, personal_data=personal_data):
+            if ct.id in present:
+                continue
+            severity: Severity = (ct.missing_severity or "medium") if playbook.missing_clause.severity == \
+                "worst_listed" else playbook.missing_clause.severity  # type: ignore[assignment]
+            out.append(Deviation(
+                None, ct.id, f"{ct.id}.missing", "missing", severity,
+                f"No {ct.title.lower()} clause found; the playbook requires one in a {contract_type} agreement.",
+                None, ct.standard[0].text, _fallback_text(ct, None), [],
+            ))
+        return out
+
+    def _route(self, doc: Document, deviations: list[Deviation], value: float | None) -> Route:
+        routing = self.library.playbook.routing
+        decision = routing.decide(value or 0, worst(d.severity for d in deviations))
+        reasons = list(decision.reasons)
+        top = [d for d in deviations if d.severity == decision_driver(deviations)]
+        reasons += sorted({f"deviation:{d.rule}" for d in top})[:10]
+        warnings = []
+        if value is None:
+            warnings.append("value_not_given: the contract value was not given; the route rests on the deviations "
+                            "alone")
+        else:
+            amounts = [m.amount for m in t.money(doc.text) if m.currency == "USD"]
+            if amounts and max(amounts) > Decimal(str(value)):
+                warnings.append(f"stated_value_looks_low: the text names ${max(amounts):,.0f}, more than the stated "
+                                f"value of ${value:,.0f}; check the value before relying on the route")
+        return Route(decision.route, decision.approver, reasons, decision.co_signers, warnings)
+
+
+def decision_driver(deviations: list[Deviation]) -> Severity | None:
+    return worst(d.severity for d in deviations)
+
+
+def _body(clause: Clause) -> str:
+    """The clause text without its number (the redline compares wording, not numbering)."""
+    text = clause.text
+    if clause.number and text.startswith(clause.number):
+        text = text[len(clause.number):]
+    return text.strip()
+
+
+def _evidence(clause: Clause) -> Evidence:
+    return Evidence(clause.text, clause.start, clause.end)
+
+
+def _fallback_text(ct: ClauseType, match: ClauseMatch | None) -> str | None:
+    if not ct.fallbacks:
+        return None
+    texts = ct.fallbacks[0].texts
+    style = match.nearest_approved.style if match and match.nearest_approved else None
+    return next((v.text for v in texts if v.style == style), texts[0].text)
+
+
+def _parameter_message(ct: ClauseType, name: str, reading: Reading, bound: Any) -> str:
+    param = ct.parameter(name)
+    unit = f" {param.unit}" if param.unit else ""
+    value = reading.value if not isinstance(reading.value, float) or not reading.value.is_integer() \
+        else int(reading.value)
+    if hasattr(bound, "values"):
+        limit = "one of " + ", ".join(bound.values)
+    elif param.min is bound:
+        limit = f"at least {bound.value if bound.value is not None else 'the contract value'}"
+    else:
+        limit = f"at most {bound.value if bound.value is not None else 'the contract value'}"
+    preferred = f" (preferred: {param.preferred})" if isinstance(param.preferred, int | float) else ""
+    return f"{ct.title}: {param.description} The draft says {value}{unit} (\"{reading.text}\"); the playbook " \
+           f"requires {limit}{preferred}."
+
+
+def _preamble_terms(text: str) -> dict[str, Any]:
+    parties = [p.to_dict() for p in t.parties(text)]
+    dates = [d.to_dict() for d in t.dates(text)]
+    return {"parties": [{"name": p["name"], "alias": p["alias"]} for p in parties],
+            "dates": [{"value": d["value"], "label": d["label"]} for d in dates]}

@@ -1,0 +1,218 @@
+"""Reading a clause's playbook parameters: the typed values its bounds are checked against.
+
+Each numeric or jurisdiction parameter of the library has a reader here: which kind of term to look for
+(durations, percentages, money, fee caps, hours, jurisdictions) and in which sentences (a cue, and words
+that rule a sentence out). Yes/no parameters (``vendor_own_use_of_data``...) are not read from the words:
+the clause's position (a red-flag match) decides them.
+
+A reader returns nothing rather than guess: an unread parameter is never reported as a breach.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from review_service.review import terms as t
+
+
+@dataclass(frozen=True, slots=True)
+class Reading:
+    """A parameter value read from a clause; ``start``/``end`` index into the clause text."""
+
+    name: str
+    value: float | str | list[str] | bool
+    start: int
+    end: int
+    text: str
+
+
+CUSTOMER = re.compile(r"\b(?:Customer|Client|Buyer|Purchaser|Licensee|Subscriber|Company|you|your)\b")
+EITHER = re.compile(r"\b(?:either party|each party|both parties|either of the parties)\b", re.IGNORECASE)
+
+
+def _sentences(text: str) -> list[tuple[int, int, str]]:
+    return [(a, b, text[a:b]) for a, b in t.sentence_spans(text)]
+
+
+def _cued(text: str, cue: re.Pattern[str], exclude: re.Pattern[str] | None = None) -> list[tuple[int, str]]:
+    """Sentences matching ``cue`` and not ``exclude``, with their offsets."""
+    return [(a, s) for a, _, s in _sentences(text) if cue.search(s) and not (exclude and exclude.search(s))]
+
+
+def _days(d: t.Duration) -> float:
+    return round(d.days, 1)
+
+
+def _durations_in(text: str, cue: str, exclude: str | None = None, *, unit: str = "days",
+                  pick: Callable[[list[float]], float] = min) -> Reading | None:
+    """A duration in the sentences that match ``cue``, converted to ``unit`` (days, months, years)."""
+    found: list[tuple[float, int, int, str]] = []
+    for offset, sentence in _cued(text, re.compile(cue, re.I), re.compile(exclude, re.I) if exclude else None):
+        for d in t.durations(sentence):
+            value = {"days": d.days, "months": d.days * 12 / 365, "years": d.days / 365}[unit]
+            found.append((round(value, 1), offset + d.start, offset + d.end, d.text))
+    if not found:
+        return None
+    best = pick([f[0] for f in found])
+    v, a, b, s = next(f for f in found if f[0] == best)
+    return Reading("", v, a, b, s)
+
+
+def _percent_in(text: str, cue: str, *, per_month: bool = False, minimum: float = 0.0) -> Reading | None:
+    for offset, sentence in _cued(text, re.compile(cue, re.I)):
+        for p in t.percentages(sentence):
+            if p.value is None or p.value < minimum:
+                continue
+            value = p.value / 12 if per_month and p.period == "year" else p.value
+            return Reading("", round(value, 3), offset + p.start, offset + p.end, p.text)
+    return None
+
+
+def _money_in(text: str, cue: str) -> Reading | None:
+    for offset, sentence in _cued(text, re.compile(cue, re.I)):
+        amounts = t.money(sentence)
+        if amounts:
+            m = max(amounts, key=lambda m: m.amount)
+            return Reading("", float(m.amount), offset + m.start, offset + m.end, m.text)
+    return None
+
+
+def _cap_months(text: str) -> Reading | None:
+    for cap in t.fee_caps(text):
+        if cap.months is not None:
+            return Reading("", round(cap.months * cap.multiple, 1), cap.start, cap.end, cap.text)
+    return None
+
+
+def _cap_fixed(text: str) -> Reading | None:
+    if any(True for _ in t.fee_caps(text)):
+        return None  # a cap measured in fees is read as months, not as a fixed sum
+    return _money_in(text, r"liab|damages")
+
+
+def _jurisdictions(found: list[t.Jurisdiction]) -> Reading | None:
+    if not found:
+        return None
+    names = sorted({j.name for j in found})
+    return Reading("", names if len(names) > 1 else names[0], found[0].start, found[-1].end, found[0].text)
+
+
+def _advance_months(text: str) -> Reading | None:
+    found = _durations_in(text, r"in advance|upfront|up-front|prepa", unit="months", pick=max)
+    if found is None:
+        m = re.search(r"\b(annual(?:ly)?|yearly|quarterly|monthly)\b[^.;]{0,40}?\bin advance\b", text, re.I)
+        if m:
+            months = {"quarterly": 3.0, "monthly": 1.0}.get(m.group(1).lower(), 12.0)
+            return Reading("", months, m.start(), m.end(), m.group(0))
+    return found
+
+
+def _breach_time_stated(text: str) -> Reading | None:
+    """False when a breach-notice sentence gives no time ("without undue delay", "promptly")."""
+    for offset, sentence in _cued(text, re.compile(r"notif|inform|tell|report", re.I)):
+        if not re.search(r"breach|incident|unauthori[sz]ed|security", sentence, re.I):
+            continue
+        if t.durations(sentence) or any(h.value is not None for h in t.hours(sentence)):
+            return None
+        m = re.search(r"without undue delay|promptly|as soon as (?:reasonably )?practicable|in a timely manner",
+                      sentence, re.I)
+        if m:
+            return Reading("", False, offset + m.start(), offset + m.end(), m.group(0))
+    return None
+
+
+def _breach_hours(text: str) -> Reading | None:
+    for offset, sentence in _cued(text, re.compile(r"notif|inform|tell|report", re.I)):
+        for h in t.hours(sentence):
+            if h.value is not None:
+                return Reading("", h.value, offset + h.start, offset + h.end, h.text)
+        for d in t.durations(sentence):
+            return Reading("", round(d.days * 24, 1), offset + d.start, offset + d.end, d.text)
+    return None
+
+
+def _audits_per_year(text: str) -> Reading | None:
+    m = re.search(r"\b(?:at any time|from time to time|on demand|upon request|as often as)\b", text, re.I)
+    if m and re.search(r"audit|inspect|verify", text, re.I):
+        return Reading("", 99.0, m.start(), m.end(), m.group(0))  # no limit on how often
+    m = re.search(r"\b(?:once (?:per|a|in any|in each|every)\b[^.;]{0,30}?(?:year|twelve|12)|annual(?:ly)?)", text, re.I)
+    if m:
+        return Reading("", 1.0, m.start(), m.end(), m.group(0))
+    m = re.search(r"\btwice (?:per|a|in any|each) (?:calendar )?year\b", text, re.I)
+    if m:
+        return Reading("", 2.0, m.start(), m.end(), m.group(0))
+    return None
+
+
+def _convenience(text: str, *, customer: bool) -> Reading | None:
+    """Notice for termination for convenience, by the customer or by the vendor."""
+    cue = re.compile(r"convenience|for any reason|without cause|at any time", re.I)
+    for offset, sentence in _cued(text, cue):
+        subject = re.split(r"\bmay\b|\bshall\b|\bcan\b|\bwill\b", sentence, maxsplit=1)[0]
+        is_either = bool(EITHER.search(subject))
+        is_customer = bool(CUSTOMER.search(subject))
+        if not (is_either or is_customer == customer):
+            continue
+        for d in t.durations(sentence):
+            return Reading("", round(d.days, 1), offset + d.start, offset + d.end, d.text)
+    return None
+
+
+def _renewal_term(text: str) -> Reading | None:
+    r = t.renewal_term(text)
+    if r is None:
+        return None
+    return Reading("", round(r.duration.days * 12 / 365, 1), r.duration.start, r.duration.end, r.duration.text)
+
+
+def _renewal_notice(text: str) -> Reading | None:
+    d = t.renewal_notice(text)
+    return Reading("", round(d.days, 1), d.start, d.end, d.text) if d else None
+
+
+READERS: dict[str, Callable[[str], Reading | None]] = {
+    "payment_days": lambda s: _durations_in(
+        s, r"\b(?:pay|paid|payable|due|invoice[sd]?|net)\b", r"late|overdue|past due|interest|disput|advance|refund"),
+    "late_fee_percent_per_month": lambda s: _percent_in(
+        s, r"late|overdue|past due|interest|finance charge|unpaid", per_month=True),
+    "advance_payment_months": _advance_months,
+    "breach_notice_time_stated": _breach_time_stated,
+    "cap_months_of_fees": _cap_months,
+    "cap_fixed_amount": _cap_fixed,
+    "renewal_term_months": _renewal_term,
+    "non_renewal_notice_days": _renewal_notice,
+    "convenience_notice_days": lambda s: _convenience(s, customer=True),
+    "vendor_convenience_notice_days": lambda s: _convenience(s, customer=False),
+    "cure_period_days": lambda s: _durations_in(s, r"\bcure|remed", None),
+    "governing_law": lambda s: _jurisdictions(t.governing_law(s)),
+    "venue": lambda s: _jurisdictions([j for j in t.venue(s) if j.kind in ("state", "country", "region")]),
+    "arbitration_seat": lambda s: _jurisdictions(t.arbitration_seat(s)),
+    "survival_years": lambda s: _durations_in(
+        s, r"surviv|for a period of|after (?:the )?(?:termination|expiration|expiry)|following (?:termination|expir)",
+        r"trade secret", unit="years", pick=min),
+    "breach_notice_hours": _breach_hours,
+    "warranty_days": lambda s: _durations_in(s, r"warrant", r"disclaim", pick=min),
+    "cgl_per_occurrence": lambda s: _money_in(s, r"general liability|\bCGL\b"),
+    "cyber_eo_cover": lambda s: _money_in(s, r"cyber|errors and omissions|\bE&O\b|professional (?:indemnity|liability)|technology"),
+    "availability_percent": lambda s: _percent_in(s, r"availab|uptime|up time", minimum=80.0),
+    "renewal_increase_percent": lambda s: _percent_in(s, r"increase|adjust|uplift|raise", minimum=0.0),
+    "audits_per_year": _audits_per_year,
+    "audit_notice_days": lambda s: _durations_in(s, r"audit|inspect", r"within .* after the audit", pick=min),
+    "non_solicit_months": lambda s: _durations_in(s, r"solicit|hire|employ|engage", unit="months", pick=max),
+    "fm_termination_after_days": lambda s: _durations_in(s, r"terminat|continues|lasts|persists|exceed", pick=max),
+}
+
+
+def read_parameters(names: list[str], text: str) -> list[Reading]:
+    """The values of the named parameters that ``text`` states (offsets into ``text``)."""
+    readings = []
+    for name in names:
+        reader = READERS.get(name)
+        if reader is None:
+            continue
+        found = reader(text)
+        if found is not None:
+            readings.append(Reading(name, found.value, found.start, found.end, found.text))
+    return readings
