@@ -65,3 +65,34 @@ def test_cli_search_finds_library_precedent(tmp_path) -> None:
     assert len(payload["results"]) == 3
     assert payload["results"][0]["clause_type"] == "governing_law"
     assert (tmp_path / "index" / "manifest.json").exists()
+
+
+def test_cli_review_json_schema(tmp_path) -> None:
+    import os
+
+    env = {**os.environ, "VETTED_DATA_DIR": str(tmp_path)}
+    result = subprocess.run([sys.executable, "-m", "review_service", "review", str(SAMPLE), "--value", "48000",
+                             "--type", "saas", "--json"], capture_output=True, text=True, cwd=ROOT, timeout=300,
+                            env=env)
+    assert result.returncode == 0, result.stderr
+    payload = json.loads(result.stdout)
+    assert {"document", "text", "clauses", "deviations", "route", "library"} <= set(payload)
+    clause_fields = {"id", "number", "heading", "level", "parent", "kind", "start", "end", "page", "text",
+                     "clause_type", "position", "similarity", "terms"}
+    assert all(clause_fields <= set(c) for c in payload["clauses"])
+    deviation_fields = {"clause_id", "clause_type", "rule", "kind", "severity", "message", "evidence",
+                        "library_text", "fallback_text", "redline"}
+    assert payload["deviations"] and all(deviation_fields <= set(d) for d in payload["deviations"])
+    assert set(payload["route"]) >= {"route", "approver", "reasons"}
+    assert set(payload["library"]) == {"version", "model"}
+    for d in payload["deviations"]:
+        if d["evidence"]:
+            assert payload["text"][d["evidence"]["start"]:d["evidence"]["end"]] == d["evidence"]["text"]
+
+
+def test_cli_review_bad_type_and_bad_file_exit_2(tmp_path) -> None:
+    assert vetted("review", str(SAMPLE), "--type", "lease").returncode == 2
+    bad = tmp_path / "draft.docx"
+    bad.write_bytes(b"")
+    result = vetted("review", str(bad))
+    assert result.returncode == 2 and "empty_file" in result.stderr

@@ -32,10 +32,12 @@ MatchPosition = Literal["standard", "fallback", "red_flag", "non_standard"]
 STRUCTURAL_KINDS = frozenset({"title", "preamble", "recital", "signature"})
 
 # Thresholds on cosine similarity, measured on the corpus labels and CUAD (see eval/).
-TYPE_THRESHOLD = 0.50  # the nearest variant of a type without heading support
+TYPE_THRESHOLD = 0.60  # the nearest variant of a type without heading support
 HEADING_TYPE_THRESHOLD = 0.30  # the nearest variant of the type the heading names
 POSITION_THRESHOLD = 0.55  # below this, the clause is of the type but in no known position
-HEADING_BONUS = 0.15
+HEADING_BONUS = 0.15  # the heading is one of the type's usual headings
+PARTIAL_HEADING_BONUS = 0.08  # the heading contains one ("Limitation of Liability and Indemnity")
+RED_FLAG_BAND = 0.04  # red flags within this of the nearest variant count too
 MIN_BODY_CHARS = 25
 
 
@@ -48,6 +50,9 @@ class ClauseMatch:
     nearest: LibraryText | None  # nearest variant of the chosen type
     nearest_approved: LibraryText | None  # nearest standard or fallback variant of the chosen type
     substantive: bool  # False for titles, recitals, signatures, headings alone
+    # Every red flag of the chosen type the clause comes close to: one clause may take several positions
+    # ("Vendor may assign freely; Customer needs consent even in a merger").
+    red_flags: tuple[LibraryText, ...] = ()
 
 
 def _norm(s: str) -> str:
@@ -64,19 +69,20 @@ class Classifier:
             for h in [ct.title, *ct.headings]:
                 self.headings[_norm(h)].add(ct.id)
 
-    def heading_types(self, heading: str | None) -> set[str]:
+    def heading_types(self, heading: str | None) -> dict[str, float]:
+        """Clause types the heading names, with the bonus each gets."""
         if not heading:
-            return set()
+            return {}
         h = _norm(heading)
         if not h:
-            return set()
+            return {}
         if h in self.headings:
-            return set(self.headings[h])
-        found: set[str] = set()
+            return dict.fromkeys(self.headings[h], HEADING_BONUS)
+        found: dict[str, float] = {}
         for known, types in self.headings.items():
             # "Limitation of Liability and Indemnity" names both; a one-word heading must match whole.
             if len(known) >= 5 and re.search(rf"\b{re.escape(known)}\b", h):
-                found |= types
+                found.update(dict.fromkeys(types, PARTIAL_HEADING_BONUS))
         return found
 
     @staticmethod
@@ -105,7 +111,7 @@ class Classifier:
             out.append(self._match(clause, clause_hits, self._context_heading_types(clause, by_id)))
         return out
 
-    def _context_heading_types(self, clause: Clause, by_id: dict[str, Clause]) -> set[str]:
+    def _context_heading_types(self, clause: Clause, by_id: dict[str, Clause]) -> dict[str, float]:
         """Types named by the clause's heading, else by its nearest ancestor with a heading."""
         node: Clause | None = clause
         while node is not None:
@@ -113,14 +119,14 @@ class Classifier:
             if types:
                 return types
             node = by_id.get(node.parent) if node.parent else None
-        return set()
+        return {}
 
-    def _match(self, clause: Clause, hits: list[Hit], heading_types: set[str]) -> ClauseMatch:
+    def _match(self, clause: Clause, hits: list[Hit], heading_types: dict[str, float]) -> ClauseMatch:
         best: dict[str, Hit] = {}
         for h in hits:
             if h.entry.clause_type not in best:
                 best[h.entry.clause_type] = h
-        scored = {ct: h.score + (HEADING_BONUS if ct in heading_types else 0.0) for ct, h in best.items()}
+        scored = {ct: h.score + heading_types.get(ct, 0.0) for ct, h in best.items()}
         if not scored:
             return ClauseMatch(None, None, 0.0, 0.0, None, None, True)
         chosen = max(scored, key=lambda ct: scored[ct])
@@ -134,5 +140,11 @@ class Classifier:
         same_type = [h for h in hits if h.entry.clause_type == chosen]
         approved = next((h for h in same_type if h.entry.position != "red_flag"), None)
         position: MatchPosition = top.entry.position if top.score >= POSITION_THRESHOLD else "non_standard"
+        flags: dict[str | None, LibraryText] = {}
+        if position == "red_flag":
+            band = max(POSITION_THRESHOLD, top.score - RED_FLAG_BAND)
+            for h in same_type:
+                if h.entry.position == "red_flag" and h.score >= band:
+                    flags.setdefault(h.entry.position_id, h.entry)
         return ClauseMatch(chosen, position, top.score, confidence, top.entry,
-                           approved.entry if approved else None, True)
+                           approved.entry if approved else None, True, tuple(flags.values()))

@@ -224,14 +224,16 @@ class Reviewer:
                     Evidence(reading.text, clause.start + reading.start, clause.start + reading.end),
                     library_text, fallback, redline(_body(clause), library_text),
                 ))
-        if match.position == "red_flag" and match.nearest and match.nearest.position_id not in decided:
-            flag = ct.red_flag(match.nearest.position_id or "")
+        for flag_text in match.red_flags:
+            if flag_text.position_id in decided:
+                continue  # the parameter reading settles it, for or against
+            flag = ct.red_flag(flag_text.position_id or "")
             found.append(Deviation(
                 clause.id, ct.id, f"{ct.id}.{flag.id}", "red_flag", flag.severity,
                 f"{ct.title}: {flag.description}", _evidence(clause), library_text, fallback,
                 redline(_body(clause), library_text),
             ))
-        elif match.position == "non_standard" and not found:
+        if match.position == "non_standard" and not found:
             found.append(Deviation(
                 clause.id, ct.id, f"{ct.id}.non_standard", "non_standard", "info",
                 f"{ct.title}: worded unlike any approved or known position; compare it with the library text.",

@@ -123,6 +123,17 @@ def _breach_time_stated(text: str) -> Reading | None:
     return None
 
 
+def _increase_capped(text: str) -> Reading | None:
+    """False when price increases are left to the vendor ("at its discretion", "then-current list price")."""
+    if t.percentages(text):
+        return None
+    m = re.search(r"(?:sole |absolute )?discretion|then[- ]current (?:list )?(?:price|rate)s?|without (?:limit|cap)"
+                  r"|any amount", text, re.I)
+    if m and re.search(r"increase|adjust|change|raise|modify", text, re.I):
+        return Reading("", False, m.start(), m.end(), m.group(0))
+    return None
+
+
 def _breach_hours(text: str) -> Reading | None:
     for offset, sentence in _cued(text, re.compile(r"notif|inform|tell|report", re.I)):
         for h in t.hours(sentence):
@@ -137,7 +148,8 @@ def _audits_per_year(text: str) -> Reading | None:
     m = re.search(r"\b(?:at any time|from time to time|on demand|upon request|as often as)\b", text, re.I)
     if m and re.search(r"audit|inspect|verify", text, re.I):
         return Reading("", 99.0, m.start(), m.end(), m.group(0))  # no limit on how often
-    m = re.search(r"\b(?:once (?:per|a|in any|in each|every)\b[^.;]{0,30}?(?:year|twelve|12)|annual(?:ly)?)", text, re.I)
+    m = re.search(r"\b(?:once (?:per|a|in any|in each|every)\b[^.;]{0,30}?(?:year|twelve|12)|annual(?:ly)?)",
+                  text, re.I)
     if m:
         return Reading("", 1.0, m.start(), m.end(), m.group(0))
     m = re.search(r"\btwice (?:per|a|in any|each) (?:calendar )?year\b", text, re.I)
@@ -174,11 +186,12 @@ def _renewal_notice(text: str) -> Reading | None:
 
 READERS: dict[str, Callable[[str], Reading | None]] = {
     "payment_days": lambda s: _durations_in(
-        s, r"\b(?:pay|paid|payable|due|invoice[sd]?|net)\b", r"late|overdue|past due|interest|disput|advance|refund"),
+        s, r"\b(?:pay|paid|payable|due|invoice[sd]?|net)\b", r"late|overdue|past due|interest|\bdisputes?\b|\bdisputed\b|advance|refund"),
     "late_fee_percent_per_month": lambda s: _percent_in(
         s, r"late|overdue|past due|interest|finance charge|unpaid", per_month=True),
     "advance_payment_months": _advance_months,
     "breach_notice_time_stated": _breach_time_stated,
+    "increase_capped": _increase_capped,
     "cap_months_of_fees": _cap_months,
     "cap_fixed_amount": _cap_fixed,
     "renewal_term_months": _renewal_term,
@@ -190,12 +203,13 @@ READERS: dict[str, Callable[[str], Reading | None]] = {
     "venue": lambda s: _jurisdictions([j for j in t.venue(s) if j.kind in ("state", "country", "region")]),
     "arbitration_seat": lambda s: _jurisdictions(t.arbitration_seat(s)),
     "survival_years": lambda s: _durations_in(
-        s, r"surviv|for a period of|after (?:the )?(?:termination|expiration|expiry)|following (?:termination|expir)",
-        r"trade secret", unit="years", pick=min),
+        s, r"surviv|for a period of|after (?:the )?(?:termination|expiration|expiry)|following "
+        r"(?:termination|expir)", r"trade secret", unit="years", pick=min),
     "breach_notice_hours": _breach_hours,
     "warranty_days": lambda s: _durations_in(s, r"warrant", r"disclaim", pick=min),
     "cgl_per_occurrence": lambda s: _money_in(s, r"general liability|\bCGL\b"),
-    "cyber_eo_cover": lambda s: _money_in(s, r"cyber|errors and omissions|\bE&O\b|professional (?:indemnity|liability)|technology"),
+    "cyber_eo_cover": lambda s: _money_in(
+        s, r"cyber|errors and omissions|\bE&O\b|professional (?:indemnity|liability)|technology"),
     "availability_percent": lambda s: _percent_in(s, r"availab|uptime|up time", minimum=80.0),
     "renewal_increase_percent": lambda s: _percent_in(s, r"increase|adjust|uplift|raise", minimum=0.0),
     "audits_per_year": _audits_per_year,

@@ -34,7 +34,13 @@ def redline(vendor: str, approved: str) -> list[dict[str, str]]:
 
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
         if tag == "equal":
-            add("equal", b[j1:j2])
+            # Equal by key; a word whose punctuation or case differs still shows as a change.
+            for va, vb in zip(a[i1:i2], b[j1:j2], strict=True):
+                if va == vb:
+                    add("equal", [vb])
+                else:
+                    add("delete", [va])
+                    add("insert", [vb])
         else:
             add("delete", a[i1:i2])
             add("insert", b[j1:j2])

@@ -1,0 +1,103 @@
+"""The review engine end to end, on the team's sample draft, with the real model, index and library."""
+
+from pathlib import Path
+
+import pytest
+
+from review_service.ingest import extract
+from review_service.review.engine import Reviewer
+from review_service.review.redline import redline
+
+ROOT = Path(__file__).resolve().parents[2]
+NIMBUS = ROOT / "corpora" / "drafts" / "nimbusdesk_saas_subscription.txt"
+
+
+@pytest.fixture(scope="module")
+def reviewer(tmp_path_factory) -> Reviewer:
+    r = Reviewer(data_dir=tmp_path_factory.mktemp("data"))
+    r.warm_up()
+    return r
+
+
+@pytest.fixture(scope="module")
+def nimbus(reviewer):
+    return reviewer.review(extract(NIMBUS), contract_type="saas", value=48_000)
+
+
+def _rules(review) -> set[str]:
+    return {d.rule for d in review.deviations}
+
+
+@pytest.mark.parametrize(
+    "rule",
+    [
+        "payment_terms.payment_days_too_short",  # Net 15
+        "payment_terms.late_fee_too_high",  # 1.5% a month
+        "limitation_of_liability.cap_below_12_months",  # 3 months' fees
+        "governing_law.jurisdiction_not_allowed",  # Texas
+        "term_and_renewal.renewal_term_too_long",  # 24-month renewals
+        "term_and_renewal.non_renewal_notice_too_long",  # 90 days' notice
+        "data_protection.vendor_uses_customer_data",  # training models on customer data
+        "warranties.as_is",
+        "unilateral_changes.vendor_changes_terms",  # terms by URL
+        "price_changes.uncapped_increase",
+        "indemnification.missing",  # no IP indemnity at all
+        "confidentiality.missing",
+    ],
+)
+def test_engine_flags_planted_deviations(nimbus, rule: str) -> None:
+    assert rule in _rules(nimbus)
+
+
+def test_engine_deviation_carries_evidence_offsets_fallback_and_redline(nimbus) -> None:
+    text = nimbus.document.text
+    d = next(d for d in nimbus.deviations if d.rule == "payment_terms.payment_days_too_short")
+    assert d.severity == "medium" and d.kind == "parameter"
+    assert text[d.evidence.start:d.evidence.end] == d.evidence.text == "fifteen (15) days"
+    assert "30" in (d.fallback_text or "") and d.library_text
+    assert {r["op"] for r in d.redline} >= {"equal", "delete", "insert"}
+    for d in nimbus.deviations:
+        if d.evidence is not None:
+            assert text[d.evidence.start:d.evidence.end] == d.evidence.text
+
+
+def test_engine_route_and_reasons(nimbus) -> None:
+    assert nimbus.worst_severity == "high"
+    assert nimbus.route.route == "legal"
+    assert nimbus.route.approver == "assigned_legal_partner"
+    assert "high_deviation" in nimbus.route.reasons
+    assert any(r.startswith("deviation:") for r in nimbus.route.reasons)
+
+
+def test_engine_novel_term_is_unrecognized_not_passed(nimbus) -> None:
+    clause = next(c for c in nimbus.clauses if c.heading == "Restrictions")
+    flagged = [d for d in nimbus.deviations if d.clause_id == clause.id]
+    assert [d.kind for d in flagged] == ["unrecognized"]
+    assert flagged[0].severity == "low"
+
+
+def test_engine_preamble_terms(nimbus) -> None:
+    parties = nimbus.terms[0]["parties"]
+    assert [p["alias"] for p in parties] == ["NimbusDesk", "Customer"]
+
+
+def test_engine_value_cross_check_and_senior_route(reviewer) -> None:
+    doc = extract(NIMBUS)
+    big = reviewer.review(doc, contract_type="saas", value=2_000_000)
+    assert big.route.route == "senior_legal" and "finance" in big.route.co_signers
+    unknown = reviewer.review(doc, contract_type="saas", value=None)
+    assert any(w.startswith("value_not_given") for w in unknown.route.warnings)
+
+
+def test_engine_nda_requires_only_confidentiality_and_law(reviewer) -> None:
+    review = reviewer.review(extract(NIMBUS), contract_type="nda", value=0)
+    missing = {d.clause_type for d in review.deviations if d.kind == "missing"}
+    assert missing == {"confidentiality"}
+
+
+def test_redline_round_trips() -> None:
+    runs = redline("Invoices are due within 15 days.", "Invoices are due within 45 days of receipt.")
+    vendor = " ".join(r["text"] for r in runs if r["op"] != "insert")
+    approved = " ".join(r["text"] for r in runs if r["op"] != "delete")
+    assert vendor == "Invoices are due within 15 days."
+    assert approved == "Invoices are due within 45 days of receipt."

@@ -1,0 +1,45 @@
+import pytest
+
+from review_service.review.parameters import read_parameters
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "value"),
+    [
+        ("payment_days", "All invoices are due and payable within fifteen (15) days of the invoice date.", 15),
+        ("payment_days", "Customer shall pay undisputed invoices net 45 days from receipt.", 45),
+        ("late_fee_percent_per_month", "Overdue amounts bear interest at one and one-half percent (1.5%) per month.",
+         1.5),
+        ("late_fee_percent_per_month", "Late payments accrue interest at 18% per annum.", 1.5),
+        ("advance_payment_months", "Fees are invoiced annually in advance.", 12),
+        ("cap_months_of_fees", "Liability shall not exceed the fees paid in the three (3) months preceding the claim.",
+         3),
+        ("renewal_term_months", "This Agreement renews automatically for successive terms of two (2) years.", 24),
+        ("non_renewal_notice_days", "It renews for one-year terms unless either party gives notice of non-renewal at "
+         "least ninety (90) days before the end of the then-current term.", 90),
+        ("cure_period_days", "if the other party fails to cure the breach within ten (10) days after notice", 10),
+        ("governing_law", "This Agreement is governed by the laws of the State of Texas.", "Texas"),
+        ("breach_notice_hours", "Vendor shall notify Customer of a Security Incident within 48 hours.", 48),
+        ("breach_notice_time_stated", "Vendor will notify Customer of any security breach without undue delay.", False),
+        ("availability_percent", "The Service will be available 99.5% of the time each month.", 99.5),
+        ("increase_capped", "Vendor may increase the fees for any renewal term at its sole discretion.", False),
+    ],
+)
+def test_parameters_read_values(name: str, text: str, value) -> None:
+    readings = read_parameters([name], text)
+    assert readings, f"{name} not read"
+    r = readings[0]
+    assert r.value == value
+    assert text[r.start:r.end] == r.text  # evidence offsets point into the clause
+
+
+@pytest.mark.parametrize(
+    ("name", "text"),
+    [
+        ("payment_days", "Customer shall pay the fees set out in the Order Form."),  # no number: nothing guessed
+        ("governing_law", "Acme Inc., a Delaware corporation, provides the Services."),  # incorporation, not law
+        ("cure_period_days", "Either party may terminate on written notice."),
+    ],
+)
+def test_parameters_refuse_to_guess(name: str, text: str) -> None:
+    assert read_parameters([name], text) == []
