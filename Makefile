@@ -16,9 +16,9 @@ $(STAMP): pyproject.toml
 
 setup: $(STAMP)
 
-# The main job. Until the review service lands, it segments a sample vendor draft into its clause tree.
+# The main job. Until the service lands, it reviews a sample vendor draft against the shipped library.
 run: $(STAMP)
-	HF_HUB_OFFLINE=1 $(BIN)/vetted segment $(SAMPLE)
+	HF_HUB_OFFLINE=1 $(BIN)/vetted review $(SAMPLE) --type saas --value 48000
 
 test: $(STAMP)
 	HF_HUB_OFFLINE=1 $(BIN)/python -m pytest -q -n 2 --dist loadfile
