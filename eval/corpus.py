@@ -1,0 +1,93 @@
+"""The review engine on the team's labelled sample drafts: deviation recall and precision, route accuracy.
+
+    python -m eval.corpus [CORPUS_DIR]        # default: corpora/ (labels.yaml beside the drafts)
+
+A flag counts when its clause type and severity match an expected deviation (each expected deviation can be
+matched once). ``info`` flags are for awareness and never route, so precision is over flags of ``low`` and
+above. These are the team's own drafts and labels: a floor, not a proof.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from eval.report import markdown_table, write_report
+
+CORPUS = Path(__file__).resolve().parents[1] / "corpora"
+
+
+def load_labels(corpus: Path) -> list[dict[str, Any]]:
+    data = yaml.safe_load((corpus / "labels.yaml").read_text())
+    return data["drafts"] if isinstance(data, dict) else data
+
+
+def score(expected: list[dict[str, Any]], found: list[dict[str, Any]]) -> tuple[int, list, list]:
+    """Matched count, the expected deviations missed, and the flags nobody expected."""
+    want = Counter((e.get("clause_type"), e["severity"]) for e in expected)
+    got = Counter((f["clause_type"], f["severity"]) for f in found if f["severity"] != "info")
+    matched = want & got
+    missed = list((want - matched).elements())
+    extra = list((got - matched).elements())
+    return sum(matched.values()), missed, extra
+
+
+def evaluate(corpus: Path) -> dict[str, Any]:
+    from review_service.ingest import extract
+    from review_service.review.engine import Reviewer
+
+    reviewer = Reviewer()
+    reviewer.warm_up()
+    rows = []
+    for label in load_labels(corpus):
+        review = reviewer.review(extract(corpus / label["file"]), contract_type=label["contract_type"],
+                                 value=label.get("value"), personal_data=label.get("personal_data"))
+        found = [d.to_dict() for d in review.deviations]
+        expected = label.get("deviations") or []
+        matched, missed, extra = score(expected, found)
+        rows.append({
+            "file": label["file"], "contract_type": label["contract_type"], "expected": len(expected),
+            "flagged": sum(1 for f in found if f["severity"] != "info"), "matched": matched,
+            "missed": [f"{c or 'unrecognized'}/{s}" for c, s in missed],
+            "unexpected": [f"{c or 'unrecognized'}/{s}" for c, s in extra],
+            "route_expected": label["expected_route"], "route": review.route.route,
+            "worst": review.worst_severity,
+        })
+    expected = sum(r["expected"] for r in rows)
+    flagged = sum(r["flagged"] for r in rows)
+    matched = sum(r["matched"] for r in rows)
+    return {
+        "drafts": len(rows),
+        "recall": matched / expected if expected else None,
+        "precision": matched / flagged if flagged else None,
+        "route_accuracy": sum(r["route"] == r["route_expected"] for r in rows) / len(rows) if rows else None,
+        "expected": expected, "flagged": flagged, "matched": matched,
+        "per_draft": rows,
+    }
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = sys.argv[1:] if argv is None else argv
+    corpus = Path(args[0]) if args else CORPUS
+    r = evaluate(corpus)
+    table = markdown_table(
+        ["draft", "type", "expected", "flagged", "matched", "route (expected)", "missed", "unexpected"],
+        [(x["file"], x["contract_type"], x["expected"], x["flagged"], x["matched"],
+          f"{x['route']} ({x['route_expected']})", ", ".join(x["missed"]) or "-", ", ".join(x["unexpected"]) or "-")
+         for x in r["per_draft"]])
+    body = (f"# Review engine on the sample corpus\n\n{r['drafts']} drafts written and labelled by the team "
+            f"(`corpora/labels.yaml`): a floor, not a proof.\n\n"
+            f"- deviation recall: {r['recall']:.3f} ({r['matched']}/{r['expected']})\n"
+            f"- deviation precision (flags of low and above): {r['precision']:.3f} ({r['matched']}/{r['flagged']})\n"
+            f"- route accuracy: {r['route_accuracy']:.3f}\n\n{table}")
+    print(body)
+    path = write_report("corpus", r, body)
+    print(f"\nwritten: {path}")
+
+
+if __name__ == "__main__":
+    main()
