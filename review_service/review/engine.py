@@ -22,11 +22,18 @@ from review_service.library.schema import ClauseType, Severity, severity_rank, w
 from review_service.matching.embed import Embedder, get_embedder
 from review_service.matching.index import ClauseIndex, load_or_build
 from review_service.review import terms as t
-from review_service.review.classify import Classifier, ClauseMatch
+from review_service.review.classify import HEADING_BONUS, Classifier, ClauseMatch
 from review_service.review.parameters import Reading, read_parameters
 from review_service.review.redline import redline
 
 CONTRACT_TYPES = ("saas", "services", "nda", "dpa", "software", "goods", "consulting")
+# Words that make a clause more than boilerplate whatever its heading says.
+_SUBSTANTIVE_CUES = re.compile(
+    r"liab|indemn|warrant|terminat|renew|fee|price|pay|discretion|exclusiv|data|confidential|assign|govern|"
+    r"law|court|arbitrat|may (?:change|modify|amend|update)|without (?:notice|consent)|sole|irrevocabl|perpetual|"
+    r"benchmark|disparag|publish|audit|insur|solicit|\$|%|days|months|years",
+    re.IGNORECASE,
+)
 _PERSONAL_DATA = re.compile(r"\bpersonal (?:data|information)\b|\bPII\b|\bdata subjects?\b", re.I)
 
 
@@ -155,12 +162,29 @@ class Reviewer:
         review.timings.update(timings)
         return review
 
+    def heading_decides(self, clause: Clause) -> str | None:
+        """The boilerplate type a clause's own heading names outright ("Severability", "Counterparts").
+
+        Boilerplate passes whatever its wording, so such a clause needs no model time: the heading decides.
+        """
+        assert self.classifier is not None
+        named = self.classifier.heading_types(clause.heading)
+        exact = [ct for ct, bonus in named.items() if bonus >= HEADING_BONUS]
+        if len(exact) != 1 or not self.library.clause_types[exact[0]].boilerplate:
+            return None
+        # Vendors hide terms under boilerplate headings: anything that reads like one gets the model.
+        if _SUBSTANTIVE_CUES.search(clause.text):
+            return None
+        return exact[0]
+
     def embed(self, clauses: list[Clause]) -> np.ndarray:
-        """One vector per clause; structural clauses (titles, signatures...) get zeros and no model time."""
+        """One vector per clause that needs the model; titles, signatures, definitions and boilerplate named by
+        its heading get zeros and no model time."""
         assert self.classifier is not None
         dim = self.index.vectors.shape[1] if self.index is not None else 384
         vectors = np.zeros((len(clauses), dim), dtype=np.float32)
-        rows = [i for i, c in enumerate(clauses) if self.classifier.is_substantive(c) and c.kind != "definition"]
+        rows = [i for i, c in enumerate(clauses) if self.classifier.is_substantive(c) and c.kind != "definition"
+                and self.heading_decides(c) is None]
         if rows:
             vectors[rows] = self.embedder.encode([clauses[i].text for i in rows])
         return vectors
@@ -172,6 +196,10 @@ class Reviewer:
         assert self.classifier is not None
         t0 = time.perf_counter()
         matches = self.classifier.classify(clauses, vectors)
+        for i, clause in enumerate(clauses):
+            boilerplate = self.heading_decides(clause) if matches[i].substantive else None
+            if boilerplate is not None:
+                matches[i] = ClauseMatch(boilerplate, "standard", 1.0, 1.0, None, None, True)
         t1 = time.perf_counter()
         if personal_data is None:
             personal_data = bool(_PERSONAL_DATA.search(doc.text))
