@@ -681,10 +681,3 @@ def test_terms_sentence_spans_skip_abbreviations() -> None:
     assert got == ["Acme Inc. shall pay.", "The U.S. Government is not a party.", "See No. 5 below."]
 
 
-def test_terms_extract_terms_is_fast() -> None:
-    body = CONTRACT * 77  # about 90,000 characters, far denser in terms than a real contract
-    assert 85_000 < len(body) < 95_000
-    extract_terms(body)
-    t0 = time.perf_counter()
-    extract_terms(body)
-    assert time.perf_counter() - t0 < 0.25  # well under 100 ms on a developer machine; slack for shared CI
