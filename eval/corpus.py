@@ -3,8 +3,8 @@
     python -m eval.corpus [CORPUS_DIR]        # default: corpora/ (labels.yaml beside the drafts)
 
 A flag counts when its clause type and severity match an expected deviation (each expected deviation can be
-matched once). ``info`` flags are for awareness and never route, so precision is over flags of ``low`` and
-above. These are the team's own drafts and labels: a floor, not a proof.
+matched once). ``info`` flags are for awareness and never route, so recall and precision are over deviations
+of ``low`` and above. These are the team's own drafts and labels: a floor, not a proof.
 """
 
 from __future__ import annotations
@@ -23,12 +23,12 @@ CORPUS = Path(__file__).resolve().parents[1] / "corpora"
 
 def load_labels(corpus: Path) -> list[dict[str, Any]]:
     data = yaml.safe_load((corpus / "labels.yaml").read_text())
-    return data["drafts"] if isinstance(data, dict) else data
+    return data["files"] if isinstance(data, dict) else data
 
 
 def score(expected: list[dict[str, Any]], found: list[dict[str, Any]]) -> tuple[int, list, list]:
     """Matched count, the expected deviations missed, and the flags nobody expected."""
-    want = Counter((e.get("clause_type"), e["severity"]) for e in expected)
+    want = Counter((e.get("clause_type"), e["severity"]) for e in expected if e["severity"] != "info")
     got = Counter((f["clause_type"], f["severity"]) for f in found if f["severity"] != "info")
     matched = want & got
     missed = list((want - matched).elements())
@@ -50,7 +50,8 @@ def evaluate(corpus: Path) -> dict[str, Any]:
         expected = label.get("deviations") or []
         matched, missed, extra = score(expected, found)
         rows.append({
-            "file": label["file"], "contract_type": label["contract_type"], "expected": len(expected),
+            "file": label["file"], "contract_type": label["contract_type"],
+            "expected": sum(1 for e in expected if e["severity"] != "info"),
             "flagged": sum(1 for f in found if f["severity"] != "info"), "matched": matched,
             "missed": [f"{c or 'unrecognized'}/{s}" for c, s in missed],
             "unexpected": [f"{c or 'unrecognized'}/{s}" for c, s in extra],
