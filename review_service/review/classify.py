@@ -1,44 +1,54 @@
 """Which clause type a vendor clause is, and which position it takes: the library match.
 
-Evidence, in the order it is trusted:
+The clause type comes from one of two deciders over the same evidence:
 
-1. the clause's heading, or its nearest ancestor's ("9.3 Limitation of Liability", "ARTICLE 7 FEES"),
-   compared with each clause type's usual headings;
-2. the nearest library variants in the FAISS index (cosine similarity of all-MiniLM-L6-v2 embeddings),
-   aggregated per clause type;
-3. for the position, the nearest variant of the chosen type: standard, fallback or red flag, or
-   ``non_standard`` when no variant of that type is close.
+- the trained clause model (``models/clause_classifier/``), used whenever it was trained for this library's
+  clause types and this embedding model: a multinomial logistic regression over the clause's embedding, its
+  cosine similarity to each type's library variants, and the types its own heading and its nearest
+  ancestor's heading name ("9.3 Limitation of Liability", "ARTICLE 7 FEES"), with a class for "none of the
+  library's types". It was trained on the library variants and on CUAD contracts (see the model's README);
+- otherwise (a customer's own library, another embedding model) the rule it replaced: the nearest library
+  variant per type plus a bonus for a type the heading names, above a similarity threshold.
 
-A substantive clause that neither a heading nor a close variant places is ``unrecognized``: a novel term
-is never silently passed.
+The position is then read from the nearest variant of the chosen type: standard, fallback or red flag, or
+``non_standard`` when no variant of that type is close. A substantive clause that no type fits is
+``unrecognized`` (``clause_type`` None): a novel term is never silently passed.
 """
 
 from __future__ import annotations
 
+import json
 import re
 from collections import defaultdict
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Literal
 
 import numpy as np
 
 from review_service.ingest.segment import Clause
 from review_service.library import Library, LibraryText
-from review_service.matching.index import ClauseIndex, Hit
+from review_service.matching.index import ClauseIndex
 
 MatchPosition = Literal["standard", "fallback", "red_flag", "non_standard"]
 
 # Clause kinds that are structure, not terms: never typed, never unrecognized.
 STRUCTURAL_KINDS = frozenset({"title", "preamble", "recital", "signature"})
 
-# Thresholds on cosine similarity, measured on the corpus labels and CUAD (see eval/).
+# The rule (used when no trained model fits): thresholds on cosine similarity.
 TYPE_THRESHOLD = 0.60  # the nearest variant of a type without heading support
 HEADING_TYPE_THRESHOLD = 0.30  # the nearest variant of the type the heading names
-POSITION_THRESHOLD = 0.55  # below this, the clause is of the type but in no known position
 HEADING_BONUS = 0.15  # the heading is one of the type's usual headings
 PARTIAL_HEADING_BONUS = 0.08  # the heading contains one ("Limitation of Liability and Indemnity")
+# Positions, whichever decided the type.
+POSITION_THRESHOLD = 0.55  # below this, the clause is of the type but in no known position
 RED_FLAG_BAND = 0.04  # red flags within this of the nearest variant count too
 MIN_BODY_CHARS = 25
+
+MODEL_DIR = Path(__file__).resolve().parents[2] / "models" / "clause_classifier"
+MODEL_FILE = MODEL_DIR / "clause_classifier.npz"
+NONE = "(none)"  # the model's class for "none of the library's types"
+KINDS = ("article", "section", "subclause", "paragraph", "exhibit")
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,7 +56,7 @@ class ClauseMatch:
     clause_type: str | None  # None: unrecognized (or structural, see ``substantive``)
     position: MatchPosition | None
     similarity: float  # cosine to the nearest variant of the chosen type
-    confidence: float  # 0..1
+    confidence: float  # 0..1 (the model's probability for the chosen type, when the model decided)
     nearest: LibraryText | None  # nearest variant of the chosen type
     nearest_approved: LibraryText | None  # nearest standard or fallback variant of the chosen type
     substantive: bool  # False for titles, recitals, signatures, headings alone
@@ -59,8 +69,70 @@ def _norm(s: str) -> str:
     return " ".join(re.sub(r"[^a-z ]", " ", s.casefold()).split())
 
 
+# ---------------------------------------------------------------------------------------------------------
+# The trained model
+
+
+class ClauseModel:
+    """A multinomial logistic regression over clause features (see :meth:`Classifier.features`).
+
+    ``classes`` are library clause type ids plus :data:`NONE`; ``threshold`` is the least probability the
+    best type needs (below it, or when :data:`NONE` wins, the clause is unrecognized).
+    """
+
+    def __init__(self, classes: list[str], types: list[str], weights: np.ndarray, bias: np.ndarray,
+                 mean: np.ndarray, scale: np.ndarray, *, threshold: float, meta: dict[str, object]) -> None:
+        if weights.shape != (len(mean), len(classes)) or bias.shape != (len(classes),):
+            raise ValueError("weights must be (features, classes) and bias (classes,)")
+        self.classes = classes
+        self.types = types  # the library's clause types, in the order of the type features
+        self.weights = weights.astype(np.float32)
+        self.bias = bias.astype(np.float32)
+        self.mean = mean.astype(np.float32)
+        self.scale = scale.astype(np.float32)
+        self.threshold = threshold
+        self.meta = meta
+
+    def probabilities(self, features: np.ndarray) -> np.ndarray:
+        """One row of class probabilities per feature row."""
+        z = ((features - self.mean) / self.scale) @ self.weights + self.bias
+        z -= z.max(axis=1, keepdims=True)
+        e = np.exp(z)
+        return e / e.sum(axis=1, keepdims=True)
+
+    def fits(self, library: Library, index: ClauseIndex) -> bool:
+        """Whether the model was trained for this library's clause types and this embedding model."""
+        return sorted(library.clause_types) == self.types and self.meta.get("embedding_model") == index.model_id
+
+    def save(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        # float16 weights keep the file small; the loss of precision is far below what changes a decision.
+        np.savez_compressed(
+            path, weights=self.weights.astype(np.float16), bias=self.bias, mean=self.mean.astype(np.float16),
+            scale=self.scale.astype(np.float16), classes=np.array(self.classes), types=np.array(self.types),
+            threshold=np.float32(self.threshold), meta=np.array(json.dumps(self.meta, sort_keys=True)),
+        )
+
+    @classmethod
+    def load(cls, path: Path = MODEL_FILE) -> ClauseModel | None:
+        """The model saved at ``path``, or None when there is none."""
+        if not path.exists():
+            return None
+        with np.load(path, allow_pickle=False) as npz:
+            return cls([str(c) for c in npz["classes"]], [str(t) for t in npz["types"]],
+                       npz["weights"].astype(np.float32), npz["bias"].astype(np.float32),
+                       npz["mean"].astype(np.float32), npz["scale"].astype(np.float32),
+                       threshold=float(npz["threshold"]), meta=json.loads(str(npz["meta"])))
+
+
+# ---------------------------------------------------------------------------------------------------------
+# The classifier
+
+
 class Classifier:
-    def __init__(self, library: Library, index: ClauseIndex) -> None:
+    """Types clauses against one library and its index; ``model``: the trained model, None for the rule."""
+
+    def __init__(self, library: Library, index: ClauseIndex, *, model: ClauseModel | str | None = "default") -> None:
         self.library = library
         self.index = index
         # Heading words → clause types. Exact normalised headings first, then contained phrases.
@@ -68,6 +140,19 @@ class Classifier:
         for ct in library.clause_types.values():
             for h in [ct.title, *ct.headings]:
                 self.headings[_norm(h)].add(ct.id)
+        self.types = sorted(library.clause_types)
+        self._type_index = {t: i for i, t in enumerate(self.types)}
+        self._entry_types = np.array([self._type_index.get(e.clause_type, -1) for e in index.entries], dtype=np.int64)
+        loaded = ClauseModel.load() if model == "default" else model
+        self.model = loaded if isinstance(loaded, ClauseModel) and loaded.fits(library, index) else None
+
+    def describe(self) -> dict[str, object]:
+        """What decides the clause type, for reports."""
+        if self.model is None:
+            return {"summary": "nearest library variant per type + heading bonus (rule)",
+                    "type_threshold": TYPE_THRESHOLD, "heading_type_threshold": HEADING_TYPE_THRESHOLD}
+        return {"summary": f"trained clause model ({self.model.meta.get('name', MODEL_FILE.name)})",
+                "threshold": self.model.threshold, **self.model.meta}
 
     def heading_types(self, heading: str | None) -> dict[str, float]:
         """Clause types the heading names, with the bonus each gets."""
@@ -96,55 +181,142 @@ class Classifier:
             body = body.replace(clause.heading, "", 1)
         return len(body.strip(" .:-–—\n\t")) >= MIN_BODY_CHARS
 
-    def classify(self, clauses: list[Clause], vectors: np.ndarray, *, k: int = 24) -> list[ClauseMatch]:
-        """One match per clause; ``vectors`` has a row per clause (rows of non-substantive ones unused)."""
-        by_id = {c.id: c for c in clauses}
-        hits = self.index.search(vectors, k=k) if len(clauses) else []
-        out = []
-        for clause, clause_hits in zip(clauses, hits, strict=True):
-            if not self.is_substantive(clause):
-                out.append(ClauseMatch(None, None, 0.0, 0.0, None, None, False))
-                continue
-            if clause.kind == "definition":
-                out.append(ClauseMatch("definitions", "standard", 1.0, 1.0, None, None, True))
-                continue
-            out.append(self._match(clause, clause_hits, self._context_heading_types(clause, by_id)))
+    # -- evidence
+
+    def similarities(self, vectors: np.ndarray) -> np.ndarray:
+        """Cosine similarity of each clause to each library variant (the index holds unit vectors)."""
+        return np.asarray(vectors, dtype=np.float32) @ self.index.vectors.T
+
+    def type_similarities(self, sims: np.ndarray) -> np.ndarray:
+        """Per clause and clause type: the similarity of the nearest variant of that type."""
+        out = np.full((len(sims), len(self.types)), -1.0, dtype=np.float32)
+        for t in range(len(self.types)):
+            cols = self._entry_types == t
+            if cols.any():
+                out[:, t] = sims[:, cols].max(axis=1)
         return out
 
-    def _context_heading_types(self, clause: Clause, by_id: dict[str, Clause]) -> dict[str, float]:
-        """Types named by the clause's heading, else by its nearest ancestor with a heading."""
-        node: Clause | None = clause
-        while node is not None:
-            types = self.heading_types(node.heading)
-            if types:
-                return types
-            node = by_id.get(node.parent) if node.parent else None
-        return {}
+    def heading_evidence(self, clauses: list[Clause]) -> tuple[list[dict[str, float]], list[dict[str, float]]]:
+        """Per clause: the types its own heading names, and those its nearest naming ancestor's heading names."""
+        by_id = {c.id: c for c in clauses}
+        own, ancestor = [], []
+        for clause in clauses:
+            own.append(self.heading_types(clause.heading))
+            node = by_id.get(clause.parent) if clause.parent else None
+            found: dict[str, float] = {}
+            while node is not None and not found:
+                found = self.heading_types(node.heading)
+                node = by_id.get(node.parent) if node.parent else None
+            ancestor.append(found)
+        return own, ancestor
 
-    def _match(self, clause: Clause, hits: list[Hit], heading_types: dict[str, float]) -> ClauseMatch:
-        best: dict[str, Hit] = {}
-        for h in hits:
-            if h.entry.clause_type not in best:
-                best[h.entry.clause_type] = h
-        scored = {ct: h.score + heading_types.get(ct, 0.0) for ct, h in best.items()}
+    def features(self, clauses: list[Clause], vectors: np.ndarray, sims: np.ndarray | None = None) -> np.ndarray:
+        """The model's input, one row per clause (``sims``: precomputed :meth:`similarities`)."""
+        sims = self.similarities(vectors) if sims is None else sims
+        own, ancestor = self.heading_evidence(clauses)
+        return build_features(np.asarray(vectors, dtype=np.float32), self.type_similarities(sims), own, ancestor,
+                              [c.kind for c in clauses], [len(c.text) for c in clauses],
+                              [bool(c.heading) for c in clauses], self._type_index)
+
+    # -- decisions
+
+    def classify(self, clauses: list[Clause], vectors: np.ndarray, *, k: int = 24) -> list[ClauseMatch]:
+        """One match per clause; ``vectors`` has a row per clause (rows of non-substantive ones unused).
+
+        ``k`` is kept for callers of the earlier FAISS-based version; every variant is compared now.
+        """
+        if not clauses:
+            return []
+        sims = self.similarities(vectors)
+        if self.model is not None:
+            probs = self.model.probabilities(self.features(clauses, vectors, sims))
+            types = self._decide_by_model(probs)
+        else:
+            own, ancestor = self.heading_evidence(clauses)
+            tsims = self.type_similarities(sims)
+            types = [self._decide_by_rule(tsims[i], own[i] or ancestor[i]) for i in range(len(clauses))]
+        out = []
+        for i, clause in enumerate(clauses):
+            if not self.is_substantive(clause):
+                out.append(ClauseMatch(None, None, 0.0, 0.0, None, None, False))
+            elif clause.kind == "definition":
+                out.append(ClauseMatch("definitions", "standard", 1.0, 1.0, None, None, True))
+            else:
+                chosen, confidence = types[i]
+                out.append(self._position(sims[i], chosen, confidence))
+        return out
+
+    def _decide_by_model(self, probs: np.ndarray) -> list[tuple[str | None, float]]:
+        assert self.model is not None
+        classes = self.model.classes
+        none = classes.index(NONE)
+        typed = probs.copy()
+        typed[:, none] = -1.0
+        best = typed.argmax(axis=1)
+        out: list[tuple[str | None, float]] = []
+        for row, b in zip(probs, best, strict=True):
+            p = float(row[b])
+            out.append((classes[b], p) if p > row[none] and p >= self.model.threshold else (None, float(row[none])))
+        return out
+
+    def _decide_by_rule(self, tsims: np.ndarray, heading_types: dict[str, float]) -> tuple[str | None, float]:
+        scored = {t: float(tsims[i]) + heading_types.get(t, 0.0) for i, t in enumerate(self.types)
+                  if tsims[i] > -1.0}
         if not scored:
-            return ClauseMatch(None, None, 0.0, 0.0, None, None, True)
-        chosen = max(scored, key=lambda ct: scored[ct])
-        top = best[chosen]
+            return None, 0.0
+        chosen = max(scored, key=lambda t: scored[t])
+        top = float(tsims[self._type_index[chosen]])
         threshold = HEADING_TYPE_THRESHOLD if chosen in heading_types else TYPE_THRESHOLD
-        if top.score < threshold:
-            return ClauseMatch(None, None, top.score, 0.0, top.entry, None, True)
+        if top < threshold:
+            return None, 0.0
         ranked = sorted(scored.values(), reverse=True)
         margin = ranked[0] - (ranked[1] if len(ranked) > 1 else 0.0)
-        confidence = float(min(1.0, max(0.0, 0.5 * top.score + margin + (0.2 if chosen in heading_types else 0))))
-        same_type = [h for h in hits if h.entry.clause_type == chosen]
-        approved = next((h for h in same_type if h.entry.position != "red_flag"), None)
-        position: MatchPosition = top.entry.position if top.score >= POSITION_THRESHOLD else "non_standard"
+        return chosen, float(min(1.0, max(0.0, 0.5 * top + margin + (0.2 if chosen in heading_types else 0))))
+
+    def _position(self, sims: np.ndarray, chosen: str | None, confidence: float) -> ClauseMatch:
+        """The match for a substantive clause of type ``chosen`` (None: unrecognized), from its similarities."""
+        order = np.argsort(-sims, kind="stable")
+        if chosen is None:
+            top = order[0] if len(order) else None
+            similarity = float(sims[top]) if top is not None else 0.0
+            return ClauseMatch(None, None, similarity, 0.0, self.index.entries[top] if top is not None else None,
+                               None, True)
+        same = [int(j) for j in order if self.index.entries[j].clause_type == chosen]
+        if not same:  # a type without variants (the library requires them; kept for safety)
+            return ClauseMatch(chosen, "non_standard", 0.0, confidence, None, None, True)
+        top_entry, top_score = self.index.entries[same[0]], float(sims[same[0]])
+        approved = next((self.index.entries[j] for j in same if self.index.entries[j].position != "red_flag"), None)
+        position: MatchPosition = top_entry.position if top_score >= POSITION_THRESHOLD else "non_standard"
         flags: dict[str | None, LibraryText] = {}
         if position == "red_flag":
-            band = max(POSITION_THRESHOLD, top.score - RED_FLAG_BAND)
-            for h in same_type:
-                if h.entry.position == "red_flag" and h.score >= band:
-                    flags.setdefault(h.entry.position_id, h.entry)
-        return ClauseMatch(chosen, position, top.score, confidence, top.entry,
-                           approved.entry if approved else None, True, tuple(flags.values()))
+            band = max(POSITION_THRESHOLD, top_score - RED_FLAG_BAND)
+            for j in same:
+                entry = self.index.entries[j]
+                if entry.position == "red_flag" and float(sims[j]) >= band:
+                    flags.setdefault(entry.position_id, entry)
+        return ClauseMatch(chosen, position, top_score, confidence, top_entry, approved, True, tuple(flags.values()))
+
+
+def build_features(vectors: np.ndarray, type_sims: np.ndarray, own: list[dict[str, float]],
+                   ancestor: list[dict[str, float]], kinds: list[str], lengths: list[int], has_heading: list[bool],
+                   type_index: dict[str, int]) -> np.ndarray:
+    """The model's feature rows: embedding, per-type nearest similarity, heading evidence, kind and length.
+
+    Heading evidence per type: 1 when the heading is one of the type's usual headings, 0.5 when it contains
+    one; separately for the clause's own heading and for its nearest ancestor's.
+    """
+    n, t = len(vectors), len(type_index)
+    heads = np.zeros((n, 2 * t), dtype=np.float32)
+    for i, (o, a) in enumerate(zip(own, ancestor, strict=True)):
+        for ct, bonus in o.items():
+            heads[i, type_index[ct]] = 1.0 if bonus >= HEADING_BONUS else 0.5
+        for ct, bonus in a.items():
+            heads[i, t + type_index[ct]] = 1.0 if bonus >= HEADING_BONUS else 0.5
+    kind = np.array([[k == x for x in KINDS] for k in kinds], dtype=np.float32).reshape(n, len(KINDS))
+    extra = np.column_stack([
+        np.log1p(np.asarray(lengths, dtype=np.float32)) / 8.0,
+        np.asarray(has_heading, dtype=np.float32),
+        (np.abs(vectors).sum(axis=1) == 0).astype(np.float32),  # no vector: the engine skipped the model
+    ]).astype(np.float32)
+    sims = np.where(type_sims > -1.0, type_sims, 0.0).astype(np.float32)
+    return np.hstack([vectors, sims, heads, kind, extra]).astype(np.float32)
