@@ -1,0 +1,1 @@
+"""Background jobs: a durable queue in the database (``queue``) and the worker that runs it (``worker``)."""
