@@ -34,6 +34,7 @@ _SUBSTANTIVE_CUES = re.compile(
     r"benchmark|disparag|publish|audit|insur|solicit|\$|%|days|months|years",
     re.IGNORECASE,
 )
+_FEES = re.compile(r"\bfees?\b|\bprices?\b|\bcharges?\b|\bsubscription\b", re.I)
 _PERSONAL_DATA = re.compile(r"\bpersonal (?:data|information)\b|\bPII\b|\bdata subjects?\b", re.I)
 
 
@@ -200,6 +201,7 @@ class Reviewer:
             boilerplate = self.heading_decides(clause) if matches[i].substantive else None
             if boilerplate is not None:
                 matches[i] = ClauseMatch(boilerplate, "standard", 1.0, 1.0, None, None, True)
+        matches = _inherit_from_parents(clauses, matches)
         t1 = time.perf_counter()
         if personal_data is None:
             personal_data = bool(_PERSONAL_DATA.search(doc.text))
@@ -214,7 +216,10 @@ class Reviewer:
             clause_terms[0] = {**clause_terms[0], **_preamble_terms(front)}
         deviations += self._missing(matches, contract_type, personal_data)
         deviations.sort(key=lambda d: (-severity_rank(d.severity), d.evidence.start if d.evidence else -1))
-        route = self._route(doc, deviations, value)
+        money_types = {"payment_terms", "price_changes", "minimum_commitment"}
+        fee_clauses = [c for c, m in zip(clauses, matches, strict=True) if m.clause_type in money_types
+                       or (m.clause_type is None and _FEES.search(c.text))]
+        route = self._route(doc, deviations, value, fee_clauses)
         timings = {"match": t1 - t0, "assess": time.perf_counter() - t1}
         return Review(doc, clauses, matches, clause_terms, deviations, route, contract_type, value,
                       self.library.version, self.embedder.model_id, timings)
@@ -230,9 +235,16 @@ class Reviewer:
                 "This clause matches no clause type in the library: a term the playbook does not cover. "
                 "Read it before accepting.", _evidence(clause), None, None, [],
             )], {}
+        if match.position is None:
+            return [], {}  # part of its parent's clause, judged there
         ct = self.library.clause_type(match.clause_type)
-        if ct.boilerplate or (ct.policy_row is None and not ct.parameters and not ct.red_flags):
+        if ct.boilerplate:
             return [], {}
+        if ct.policy_row is None and not ct.parameters and not ct.red_flags:
+            outside = playbook.outside_policy
+            return [Deviation(clause.id, ct.id, outside.reason, "outside_policy", outside.severity,
+                              f"{ct.title}: a known clause type outside the playbook's table; shown for awareness.",
+                              _evidence(clause), None, None, [])], {}
         readable = [p.name for p in ct.parameters]
         readings = read_parameters(readable, clause.text)
         terms = {r.name: r.value for r in readings}
@@ -285,7 +297,8 @@ class Reviewer:
             ))
         return out
 
-    def _route(self, doc: Document, deviations: list[Deviation], value: float | None) -> Route:
+    def _route(self, doc: Document, deviations: list[Deviation], value: float | None,
+               fee_clauses: list[Clause]) -> Route:
         routing = self.library.playbook.routing
         decision = routing.decide(value or 0, worst(d.severity for d in deviations))
         reasons = list(decision.reasons)
@@ -296,11 +309,34 @@ class Reviewer:
             warnings.append("value_not_given: the contract value was not given; the route rests on the deviations "
                             "alone")
         else:
-            amounts = [m.amount for m in t.money(doc.text) if m.currency == "USD"]
+            amounts = [m.amount for c in fee_clauses for m in t.money(c.text) if m.currency == "USD"]
             if amounts and max(amounts) > Decimal(str(value)):
                 warnings.append(f"stated_value_looks_low: the text names ${max(amounts):,.0f}, more than the stated "
                                 f"value of ${value:,.0f}; check the value before relying on the route")
         return Route(decision.route, decision.approver, reasons, decision.co_signers, warnings)
+
+
+def _inherit_from_parents(clauses: list[Clause], matches: list[ClauseMatch]) -> list[ClauseMatch]:
+    """A sub-clause the library cannot place on its own belongs to its parent's clause.
+
+    "(b) is received lawfully from a third party" is part of a confidentiality clause, not a novel term; and
+    the items of an unrecognized clause are reported once, with their parent.
+    """
+    index = {c.id: i for i, c in enumerate(clauses)}
+    out = list(matches)
+    for i, clause in enumerate(clauses):
+        if not out[i].substantive or out[i].clause_type is not None or clause.parent is None:
+            continue
+        j = index.get(clause.parent)
+        while j is not None and not out[j].substantive:
+            parent = clauses[j].parent
+            j = index.get(parent) if parent else None
+        if j is None:
+            continue
+        parent_match = out[j]
+        out[i] = ClauseMatch(parent_match.clause_type, None, out[i].similarity, parent_match.confidence, None,
+                             None, parent_match.clause_type is not None)
+    return out
 
 
 def decision_driver(deviations: list[Deviation]) -> Severity | None:

@@ -134,6 +134,64 @@ def _increase_capped(text: str) -> Reading | None:
     return None
 
 
+_MUTUAL = re.compile(r"\b(?:each|either|neither) party\b|\bboth parties\b|\bmutual(?:ly)?\b|\breceiving party\b|"
+                     r"\brecipient\b|\ba party(?:'s)?\b|\bthe parties'?\b|\bthe other party\b", re.I)
+_CUSTOMER_DATA = re.compile(r"\b(?:customer|client|your|buyer|licensee|subscriber)(?:'s)? (?:data|content|information|"
+                            r"materials)\b|\bpersonal data\b|\bcustomer data\b", re.I)
+
+
+def _first(pattern: re.Pattern[str], text: str, value: bool) -> Reading | None:
+    m = pattern.search(text)
+    return Reading("", value, m.start(), m.end(), m.group(0)) if m else None
+
+
+def _confidentiality_mutual(text: str) -> Reading | None:
+    """True when the duties read as both parties' ("each party", "the recipient"); otherwise undecided."""
+    return _first(_MUTUAL, text, True)
+
+
+def _all_warranties_disclaimed(text: str) -> Reading | None:
+    """True for an "as is" disclaimer; False for a disclaimer of everything *else* ("apart from the promises in
+    this Agreement"); undecided otherwise."""
+    as_is = re.search(r"\bas[ -]is\b|\bas[ -]available\b|with all faults", text, re.I)
+    if as_is and not re.search(r"except (?:as|for)|apart from|other than|save (?:as|for)", text[:as_is.start()], re.I):
+        return Reading("", True, as_is.start(), as_is.end(), as_is.group(0))
+    partial = re.search(r"apart from|except (?:as|for) (?:expressly|specifically|the)|other than (?:the|those)|"
+                        r"save (?:as|for)|except as (?:expressly )?(?:set (?:forth|out)|provided|stated)", text, re.I)
+    if partial and not as_is:
+        return Reading("", False, partial.start(), partial.end(), partial.group(0))
+    return None
+
+
+def _broad_customer_indemnity(text: str) -> Reading | None:
+    """True when the customer must indemnify for any use of the service; False when the clause has the customer
+    indemnify nothing, or only for its own breach, data or content."""
+    for offset, sentence in _cued(text, re.compile(r"indemnif|defend|hold harmless", re.I)):
+        subject = re.split(r"\b(?:shall|will|agrees? to|must)\b", sentence, maxsplit=1)[0]
+        if not CUSTOMER.search(subject) or EITHER.search(subject):
+            continue
+        broad = re.search(r"any (?:and all )?(?:use|claims?|losses)[^.;]{0,60}(?:use|access|service)|arising (?:out of|"
+                          r"from)[^.;]{0,40}\buse\b", sentence, re.I)
+        if broad:
+            return Reading("", True, offset + broad.start(), offset + broad.end(), broad.group(0))
+    return Reading("", False, 0, 0, "")
+
+
+def _cap_mutual(text: str) -> Reading | None:
+    """True when the cap binds both parties, or the clause only lists what the cap does not cover (who the cap
+    protects is judged where the cap is set); undecided otherwise."""
+    lists_exceptions = re.search(r"(?:shall|does|do|will) not apply|not (?:be )?subject to|excluded from|exceptions?|"
+                                 r"carve", text, re.I)
+    if lists_exceptions and not re.search(r"exceed|limited to|in excess of|maximum|not be liable for more", text, re.I):
+        return Reading("", True, 0, 0, "")
+    return _first(_MUTUAL, text, True)
+
+
+def _no_customer_data(text: str) -> Reading | None:
+    """False (the vendor takes nothing of the customer's data) when the clause does not mention that data."""
+    return None if _CUSTOMER_DATA.search(text) else Reading("", False, 0, 0, "")
+
+
 def _breach_hours(text: str) -> Reading | None:
     for offset, sentence in _cued(text, re.compile(r"notif|inform|tell|report", re.I)):
         for h in t.hours(sentence):
@@ -160,7 +218,7 @@ def _audits_per_year(text: str) -> Reading | None:
 
 def _convenience(text: str, *, customer: bool) -> Reading | None:
     """Notice for termination for convenience, by the customer or by the vendor."""
-    cue = re.compile(r"convenience|for any reason|without cause|at any time", re.I)
+    cue = re.compile(r"convenience|for any reason|without cause|for no reason|at will", re.I)
     for offset, sentence in _cued(text, cue):
         subject = re.split(r"\bmay\b|\bshall\b|\bcan\b|\bwill\b", sentence, maxsplit=1)[0]
         is_either = bool(EITHER.search(subject))
@@ -186,19 +244,27 @@ def _renewal_notice(text: str) -> Reading | None:
 
 READERS: dict[str, Callable[[str], Reading | None]] = {
     "payment_days": lambda s: _durations_in(
-        s, r"\b(?:pay|paid|payable|due|invoice[sd]?|net)\b", r"late|overdue|past due|interest|\bdisputes?\b|\bdisputed\b|advance|refund"),
+        s, r"\b(?:pay|paid|payable|due|invoice[sd]?|net)\b",
+        r"late|overdue|past due|interest|\bdisputes?\b|\bdisputed\b|advance|refund"),
     "late_fee_percent_per_month": lambda s: _percent_in(
         s, r"late|overdue|past due|interest|finance charge|unpaid", per_month=True),
     "advance_payment_months": _advance_months,
     "breach_notice_time_stated": _breach_time_stated,
     "increase_capped": _increase_capped,
+    "confidentiality_mutual": _confidentiality_mutual,
+    "all_warranties_disclaimed": _all_warranties_disclaimed,
+    "broad_customer_indemnity": _broad_customer_indemnity,
+    "cap_mutual": _cap_mutual,
+    "customer_liability_capped": _cap_mutual,
+    "vendor_owns_customer_data": _no_customer_data,
+    "vendor_perpetual_data_licence": _no_customer_data,
     "cap_months_of_fees": _cap_months,
     "cap_fixed_amount": _cap_fixed,
     "renewal_term_months": _renewal_term,
     "non_renewal_notice_days": _renewal_notice,
     "convenience_notice_days": lambda s: _convenience(s, customer=True),
     "vendor_convenience_notice_days": lambda s: _convenience(s, customer=False),
-    "cure_period_days": lambda s: _durations_in(s, r"\bcure|remed", None),
+    "cure_period_days": lambda s: _durations_in(s, r"\bcure|remed|\bfix|put right|rectif|\bcorrect", None),
     "governing_law": lambda s: _jurisdictions(t.governing_law(s)),
     "venue": lambda s: _jurisdictions([j for j in t.venue(s) if j.kind in ("state", "country", "region")]),
     "arbitration_seat": lambda s: _jurisdictions(t.arbitration_seat(s)),
