@@ -236,7 +236,7 @@ def counts(session: Session) -> dict[str, int]:
     """How many jobs are in each status."""
     from sqlalchemy import func
 
-    found = dict(session.execute(select(Job.status, func.count()).group_by(Job.status)).tuples().all())
+    found = {status: n for status, n in session.execute(select(Job.status, func.count()).group_by(Job.status))}
     return {s: int(found.get(s, 0)) for s in ("queued", "running", "done", "failed")}
 
 

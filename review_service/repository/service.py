@@ -713,7 +713,7 @@ def renewals(session: Session, *, today: dt.date, within_days: int, viewer: User
     if viewer is not None:
         q = q.where(visible_filter(viewer))
     newest: dict[int, tuple[Contract, dict[str, Any], int]] = {}
-    for contract, summary, review_id in session.execute(q.add_columns(Review.id)).tuples():
+    for contract, summary, review_id in session.execute(q.add_columns(Review.id)):
         if contract.id not in newest or review_id > newest[contract.id][2]:
             newest[contract.id] = (contract, summary, review_id)
     horizon = today + dt.timedelta(days=within_days)

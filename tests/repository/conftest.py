@@ -2,5 +2,6 @@
 
 from __future__ import annotations
 
-from review_service.repository.testing import *  # noqa: F403
 from repo_builders import people  # noqa: F401
+
+from review_service.repository.testing import *  # noqa: F403

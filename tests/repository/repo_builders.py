@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pytest
+from argon2 import PasswordHasher
 
 from review_service.ingest.document import Document, Page
 from review_service.ingest.segment import Clause
@@ -40,7 +41,12 @@ class People:
 
 
 @pytest.fixture
-def people(session) -> People:
+def people(session, monkeypatch) -> People:
+    # Real argon2, with test-sized costs: the default parameters take a quarter second per hash.
+    fast = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+    monkeypatch.setattr(service, "_hasher", fast)
+    monkeypatch.setattr(service, "_DUMMY_HASH", fast.hash("dummy"))
+
     def make(name: str, role: str, team: str | None = None) -> User:
         return service.create_user(session, username=name, display_name=name.title(), role=role,
                                    password=PASSWORD, team=team)
