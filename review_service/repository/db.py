@@ -117,7 +117,7 @@ def session_scope(bind: Engine | sessionmaker[Session] | None = None, *, readonl
     """One transaction: committed when the block ends, rolled back if it raises, the session closed either way.
 
     ``bind`` is an engine or a session factory; by default the configured database's engine. A ``readonly``
-    scope is always rolled back and, on SQLite, takes no write lock (use it for reads that may run while
+    scope never commits and, on SQLite, takes no write lock (use it for reads that may run while
     another transaction writes).
     """
     factory = bind if isinstance(bind, sessionmaker) else session_factory(bind or get_engine())
@@ -126,9 +126,9 @@ def session_scope(bind: Engine | sessionmaker[Session] | None = None, *, readonl
         if readonly:
             session.connection(execution_options={READONLY: True})
         yield session
-        if readonly:
-            session.rollback()
-        else:
+        # A read-only scope just closes: the connection's transaction is rolled back when it goes back to the
+        # pool, and the objects read stay usable (a rollback would expire them).
+        if not readonly:
             session.commit()
     except BaseException:
         session.rollback()
