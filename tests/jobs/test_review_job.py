@@ -1,0 +1,83 @@
+"""The review_version job end to end, with the real engine (model, index, library) on the team's sample draft;
+then a re-scan from the stored embeddings that runs no model at all."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from review_service.jobs import queue
+from review_service.jobs.worker import Worker
+from review_service.repository import service
+from review_service.repository.db import session_scope
+from review_service.repository.models import ClauseEmbedding, Contract, Deviation, Job, Review
+from review_service.review.engine import Reviewer
+
+ROOT = Path(__file__).resolve().parents[2]
+NIMBUS = ROOT / "corpora" / "drafts" / "nimbusdesk_saas_subscription.txt"
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def reviewer(tmp_path_factory) -> Reviewer:
+    r = Reviewer(data_dir=tmp_path_factory.mktemp("data"))
+    r.warm_up()
+    return r
+
+
+def test_review_job_reviews_an_upload_and_a_rescan_reuses_its_embeddings(engine, store, reviewer,
+                                                                         monkeypatch) -> None:
+    with session_scope(engine) as s:
+        buyer = service.create_user(s, username="pat", display_name="Pat", role="procurement",
+                                    password="long enough", team="ops")
+        partner = service.create_user(s, username="lee", display_name="Lee", role="legal", password="long enough")
+        backup = service.create_user(s, username="kim", display_name="Kim", role="legal", password="long enough")
+        service.set_legal_assignment(s, contract_type="saas", partner_id=partner.id, backup_id=backup.id,
+                                     actor="admin")
+        up = service.upload_contract(s, store=store, data=NIMBUS.read_bytes(), filename=NIMBUS.name,
+                                     title="NimbusDesk subscription", vendor="NimbusDesk Software",
+                                     contract_type="saas", buyer=buyer, value=48_000)
+    worker = Worker(engine, store=store, reviewer_factory=lambda: reviewer)
+    assert worker.run_once()
+
+    with session_scope(engine, readonly=True) as s:
+        job = s.get(Job, up.job_id)
+        assert job.status == "done", (job.last_error_code, job.last_error_message)
+        review = s.get(Review, job.result["review_id"])
+        rules = {d.rule for d in review.deviations}
+        assert {"payment_terms.payment_days_too_short", "governing_law.jurisdiction_not_allowed",
+                "warranties.as_is"} <= rules
+        assert (review.route, review.worst_severity, review.trigger) == ("legal", "high", "upload")
+        assert review.model_id == reviewer.embedder.model_id
+        terms = review.key_terms
+        assert terms["governing_law"] == "Texas" and terms["effective_date"] == "2026-03-03"
+        assert terms["payment_terms"]["payment_days"] == 15.0 and terms["non_renewal_notice_days"] == 90.0
+        assert terms["parties"][0]["name"] == "NimbusDesk Software, Inc."
+        contract = s.get(Contract, up.contract_id)
+        assert (contract.state, contract.assignee_id, contract.route) == ("in_review", partner.id, "legal")
+        stored = s.scalar(select(func.count()).select_from(ClauseEmbedding)
+                          .where(ClauseEmbedding.version_id == up.version_id))
+        assert stored > 5
+        doc = service.review_document(service.latest_review(s, contract_id=up.contract_id))
+        assert {"document", "text", "contract", "clauses", "deviations", "summary", "route", "library",
+                "warnings"} <= set(doc)
+        evidence = next(d for d in doc["deviations"] if d["rule"] == "payment_terms.payment_days_too_short")
+        assert doc["text"][evidence["evidence"]["start"]:evidence["evidence"]["end"]] == "fifteen (15) days"
+
+    # Re-scan: the stored vectors replace the model; calling it would be a failure.
+    monkeypatch.setattr(reviewer.embedder, "encode", lambda texts: pytest.fail(f"model called for {len(texts)}"))
+    with session_scope(engine) as s:
+        rescan = queue.enqueue(s, kind="rescan_version", payload={"version_id": up.version_id}).id
+    assert worker.run_once()
+    with session_scope(engine, readonly=True) as s:
+        job = s.get(Job, rescan)
+        assert job.status == "done", (job.last_error_code, job.last_error_message)
+        assert job.result["embedded"] == 0 and job.result["reused"] == stored
+        again = s.get(Review, job.result["review_id"])
+        assert again.trigger == "rescan" and {d.rule for d in again.deviations} == rules
+        assert job.result["before"]["review_id"] == review.id
+        assert len(again.deviations) == len(review.deviations)
+        assert s.scalar(select(func.count()).select_from(Deviation)) == 2 * len(review.deviations)
