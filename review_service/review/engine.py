@@ -215,6 +215,8 @@ class Reviewer:
             front = "\n".join(c.text for c in clauses[:3] if c.kind in ("title", "preamble"))
             clause_terms[0] = {**clause_terms[0], **_preamble_terms(front)}
         deviations += self._missing(matches, contract_type, personal_data)
+        deviations = _confidentiality_direction(doc, clauses, matches, clause_terms, deviations, self.library)
+        deviations = _one_per_rule(deviations)
         deviations.sort(key=lambda d: (-severity_rank(d.severity), d.evidence.start if d.evidence else -1))
         money_types = {"payment_terms", "price_changes", "minimum_commitment"}
         fee_clauses = [c for c, m in zip(clauses, matches, strict=True) if m.clause_type in money_types
@@ -314,6 +316,55 @@ class Reviewer:
                 warnings.append(f"stated_value_looks_low: the text names ${max(amounts):,.0f}, more than the stated "
                                 f"value of ${value:,.0f}; check the value before relying on the route")
         return Route(decision.route, decision.approver, reasons, decision.co_signers, warnings)
+
+
+_ONE_WAY_ROLES = {"recipient", "receiving party", "discloser", "disclosing party"}
+
+
+def _confidentiality_direction(doc: Document, clauses: list[Clause], matches: list[ClauseMatch],
+                               clause_terms: list[dict[str, Any]], deviations: list[Deviation],
+                               library: Library) -> list[Deviation]:
+    """Whether confidentiality runs both ways is a fact of the whole agreement, not of one clause.
+
+    A party defined as "the Recipient" in the preamble, or a title saying one-way, makes it one-way; "mutual"
+    in the title or "each party may disclose" makes it mutual. A clause alone cannot tell: a mutual NDA also
+    speaks of "the Recipient" in each clause.
+    """
+    rule = "confidentiality.one_way_for_vendor"
+    front = doc.text[:3000]
+    aliases = {(p.get("alias") or "").casefold() for p in (clause_terms[0].get("parties", []) if clause_terms else [])}
+    one_way = bool(aliases & _ONE_WAY_ROLES) or bool(re.search(r"\bone[- ]way\b|\bunilateral\b", front, re.I))
+    mutual = bool(re.search(r"\bmutual\b|\b(?:each|either) party (?:may|will|might|wishes to) (?:disclose|share)|"
+                            r"\bone party\b[^.]{0,80}\bthe other\b", front, re.I))
+    if mutual and not one_way:
+        return [d for d in deviations if d.rule != rule]
+    if one_way and not any(d.rule == rule for d in deviations):
+        first = next((c for c, m in zip(clauses, matches, strict=True) if m.clause_type == "confidentiality"), None)
+        if first is not None:
+            ct = library.clause_type("confidentiality")
+            flag = ct.red_flag("one_way_for_vendor")
+            approved = ct.standard[0].text
+            deviations.append(Deviation(
+                first.id, ct.id, rule, "red_flag", flag.severity, f"{ct.title}: {flag.description}", _evidence(first),
+                approved, _fallback_text(ct, None), redline(_body(first), approved),
+            ))
+    return deviations
+
+
+def _one_per_rule(deviations: list[Deviation]) -> list[Deviation]:
+    """One deviation per rule in a draft (the first, by severity then position): a lawyer fixes a rule once.
+
+    Unrecognized and outside-policy clauses are each their own finding.
+    """
+    seen: set[str] = set()
+    out = []
+    for d in deviations:
+        if d.kind in ("unrecognized", "outside_policy"):
+            out.append(d)
+        elif d.rule not in seen:
+            seen.add(d.rule)
+            out.append(d)
+    return out
 
 
 def _inherit_from_parents(clauses: list[Clause], matches: list[ClauseMatch]) -> list[ClauseMatch]:

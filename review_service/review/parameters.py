@@ -134,8 +134,8 @@ def _increase_capped(text: str) -> Reading | None:
     return None
 
 
-_MUTUAL = re.compile(r"\b(?:each|either|neither) party\b|\bboth parties\b|\bmutual(?:ly)?\b|\breceiving party\b|"
-                     r"\brecipient\b|\ba party(?:'s)?\b|\bthe parties'?\b|\bthe other party\b", re.I)
+_MUTUAL = re.compile(r"\b(?:each|either|neither) party\b|\bboth parties\b|\bmutual(?:ly)?\b|"
+                     r"\bthe parties'?\b|\beach of the parties\b", re.I)
 _CUSTOMER_DATA = re.compile(r"\b(?:customer|client|your|buyer|licensee|subscriber)(?:'s)? (?:data|content|information|"
                             r"materials)\b|\bpersonal data\b|\bcustomer data\b", re.I)
 
@@ -146,7 +146,8 @@ def _first(pattern: re.Pattern[str], text: str, value: bool) -> Reading | None:
 
 
 def _confidentiality_mutual(text: str) -> Reading | None:
-    """True when the duties read as both parties' ("each party", "the recipient"); otherwise undecided."""
+    """True when the duties read as both parties' ("each party", "both parties"); otherwise undecided (a one-way
+    agreement also speaks of "the Recipient": who discloses is read from the whole document)."""
     return _first(_MUTUAL, text, True)
 
 
@@ -179,12 +180,22 @@ def _broad_customer_indemnity(text: str) -> Reading | None:
 
 def _cap_mutual(text: str) -> Reading | None:
     """True when the cap binds both parties, or the clause only lists what the cap does not cover (who the cap
-    protects is judged where the cap is set); undecided otherwise."""
+    protects is judged where the cap is set); False when the sentence setting the cap names only the vendor's
+    liability; undecided otherwise."""
     lists_exceptions = re.search(r"(?:shall|does|do|will) not apply|not (?:be )?subject to|excluded from|exceptions?|"
                                  r"carve", text, re.I)
     if lists_exceptions and not re.search(r"exceed|limited to|in excess of|maximum|not be liable for more", text, re.I):
         return Reading("", True, 0, 0, "")
-    return _first(_MUTUAL, text, True)
+    mutual = _first(_MUTUAL, text, True)
+    if mutual:
+        return mutual
+    for offset, sentence in _cued(text, re.compile(r"exceed|limited to|in excess of|maximum", re.I)):
+        if re.search(r"liab", sentence, re.I) and not CUSTOMER.search(sentence):
+            m = re.search(r"[A-Z][\w&.,' -]{1,40}?(?:'s|’s) (?:total |aggregate |entire |cumulative )*liability",
+                          sentence)
+            if m:
+                return Reading("", False, offset + m.start(), offset + m.end(), m.group(0))
+    return None
 
 
 def _no_customer_data(text: str) -> Reading | None:

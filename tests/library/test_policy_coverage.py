@@ -118,10 +118,12 @@ POLICY: dict[int, tuple[str, set[str], bool, dict, dict, set[str]]] = {
          {}, {"medium"}),
 }
 
-# The boilerplate POLICY.md names, so that it is recognized and passes.
+# The boilerplate POLICY.md names, so that it is recognized and passes; plus the scope and grant of what is
+# bought, which passes for the same reason as delivery and support mechanics.
 BOILERPLATE = {
     "definitions", "notices", "entire_agreement", "severability", "counterparts", "waiver",
     "relationship_of_parties", "headings_interpretation", "delivery_acceptance", "support_maintenance",
+    "scope_and_grant",
 }
 
 # Routing (first match wins): (value, worst severity) -> (route, approver, co-signers).
