@@ -248,5 +248,6 @@ def default_store() -> FileStore:
     from review_service.settings import get_settings
 
     settings = get_settings()
-    root = getattr(settings, "files_dir", None) or Path(settings.data_dir) / "files"
+    root = (getattr(settings, "files_dir", None) or os.environ.get("VETTED_FILES_DIR")
+            or Path(settings.data_dir) / "files")
     return FileStore(root)
