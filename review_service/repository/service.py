@@ -556,15 +556,18 @@ def record_review(session: Session, *, version_id: int, review: Any, vectors: np
                          model_id=review.model)
     latest = _latest_version(session, contract.id)
     if latest is not None and latest.id == version_id:
-        contract.route = review.route.route
         contract.worst_severity = review.worst_severity
         contract.renewal_date = dt.date.fromisoformat(summary["renewal_date"]) if summary["renewal_date"] else None
         contract.notice_deadline = (dt.date.fromisoformat(summary["notice_deadline"])
                                     if summary["notice_deadline"] else None)
+        route_changed = contract.route != review.route.route
+        contract.route = review.route.route
         contract.updated_at = utcnow()
         if contract.state == "submitted":
             contract.state = "in_review"
             _assign(session, contract, review.route.route)
+        elif contract.state == "in_review" and route_changed:
+            _assign(session, contract, review.route.route)  # a re-scan moved it (e.g. self-serve to legal)
     session.flush()
     return row
 
@@ -875,17 +878,53 @@ def remove_orphans(engine: Engine, *, store: FileStore, older_than: float = 3600
     return removed
 
 
+def enqueue_rescans(session: Session, *, contract_ids: Iterable[int] | None = None,
+                    max_attempts: int | None = None) -> list[int]:
+    """Queue a re-scan of the latest version of every contract (or of ``contract_ids``) that has been reviewed
+    and has no re-scan waiting or running already: run it again after an interruption and it picks up what is
+    left. Returns the new jobs' ids."""
+    latest = (select(ContractVersion.contract_id, func.max(ContractVersion.number).label("number"))
+              .group_by(ContractVersion.contract_id).subquery())
+    q = select(ContractVersion.id).join(latest, and_(ContractVersion.contract_id == latest.c.contract_id,
+                                                     ContractVersion.number == latest.c.number)) \
+        .where(exists().where(Review.version_id == ContractVersion.id))
+    if contract_ids is not None:
+        q = q.where(ContractVersion.contract_id.in_(list(contract_ids)))
+    pending = {int(p["version_id"]) for p in session.scalars(
+        select(Job.payload).where(Job.kind == RESCAN_JOB, Job.status.in_(("queued", "running"))))}
+    return [queue.enqueue(session, kind=RESCAN_JOB, payload={"version_id": vid}, max_attempts=max_attempts).id
+            for vid in session.scalars(q.order_by(ContractVersion.id)) if vid not in pending]
+
+
+def rescan_report(session: Session, *, job_ids: Iterable[int]) -> dict[str, Any]:
+    """What a re-scan changed: contracts whose route or worst severity moved (newly passing: off a legal
+    route; newly failing: onto one), and the jobs that failed with their codes."""
+    changed, failed, waiting = [], [], 0
+    for job in session.scalars(select(Job).where(Job.id.in_(list(job_ids))).order_by(Job.id)):
+        if job.status == "failed":
+            failed.append({"job_id": job.id, "version_id": job.payload.get("version_id"),
+                           "code": job.last_error_code, "message": job.last_error_message})
+            continue
+        if job.status != "done" or not job.result:
+            waiting += 1
+            continue
+        before, after = job.result.get("before") or {}, job.result
+        if (before.get("route"), before.get("worst_severity")) == (after["route"], after["worst_severity"]):
+            continue
+        version = session.get(ContractVersion, job.payload["version_id"])
+        legal_before, legal_after = before.get("route") not in (None, "self_serve"), after["route"] != "self_serve"
+        changed.append({
+            "contract_id": version.contract_id if version else None, "version_id": job.payload["version_id"],
+            "before": {"route": before.get("route"), "worst_severity": before.get("worst_severity")},
+            "after": {"route": after["route"], "worst_severity": after["worst_severity"]},
+            "change": "newly_fails" if legal_after and not legal_before else
+                      "newly_passes" if legal_before and not legal_after else "changed",
+        })
+    return {"changed": changed, "failed": failed, "waiting": waiting}
+
+
 def job_for_version(session: Session, *, version_id: int) -> Job | None:
     """The newest review job of a version."""
     return session.scalars(select(Job).where(Job.kind == REVIEW_JOB, Job.payload["version_id"].as_integer()
                                              == version_id).order_by(Job.id.desc()).limit(1)).first()
 
-
-__all__ = [
-    "RESCAN_JOB", "REVIEW_JOB", "FileCheck", "Page", "Upload", "add_comment", "add_version",
-    "authenticate", "can_view", "check_files", "create_user", "decide_deviation", "find_by_checksum",
-    "get_contract", "get_or_create_team", "get_user", "hash_password", "latest_review", "list_comments",
-    "list_contracts", "load_embeddings", "mark_read", "notifications", "notify", "read_version_file",
-    "record_review", "remove_orphans", "renewal_reminders", "renewals", "resolve_assignee", "review_document",
-    "set_legal_assignment", "store_embeddings", "stored_vectors", "update_user", "visible_filter",
-]

@@ -253,3 +253,29 @@ def test_service_legal_assignment_checks_its_people(session, people) -> None:
     assert first.id == again.id and again.partner_id == people.backup.id
     assert _actions(session).count("routing.assignment") == 2
     assert session.get(Deviation, 1) is None
+
+
+# -- re-scan bookkeeping
+
+
+def test_service_enqueue_rescans_once_per_reviewed_contract_and_reports_changes(session, store, people) -> None:
+    from review_service.repository.models import Job
+
+    reviewed = _contract(session, store, people, title="Reviewed")
+    service.record_review(session, version_id=reviewed.versions[0].id, review=fake_review(route="self_serve")[0])
+    _contract(session, store, people, title="Not reviewed yet")
+    jobs = service.enqueue_rescans(session)
+    assert len(jobs) == 1 and service.enqueue_rescans(session) == [], "a waiting re-scan is not queued twice"
+    job = session.get(Job, jobs[0])
+    assert job.payload == {"version_id": reviewed.versions[0].id}
+    # The worker ran it: the new playbook sends the contract to legal, and the assignee follows.
+    service.record_review(session, version_id=reviewed.versions[0].id, review=fake_review(route="legal")[0],
+                          trigger="rescan")
+    assert (reviewed.route, reviewed.assigned_via) == ("legal", "legal_queue")
+    job.status, job.result = "done", {"route": "legal", "worst_severity": "high",
+                                      "before": {"route": "self_serve", "worst_severity": "low"}}
+    report = service.rescan_report(session, job_ids=jobs)
+    assert report["failed"] == [] and report["waiting"] == 0
+    assert report["changed"] == [{"contract_id": reviewed.id, "version_id": reviewed.versions[0].id,
+                                  "before": {"route": "self_serve", "worst_severity": "low"},
+                                  "after": {"route": "legal", "worst_severity": "high"}, "change": "newly_fails"}]
