@@ -34,16 +34,25 @@ BACKENDS = [pytest.param("sqlite", id="sqlite"), pytest.param("postgresql", id="
 
 
 def _pg_admin() -> object | None:
-    """An autocommit psycopg connection to the server's maintenance database, or None if it does not answer."""
+    """An autocommit psycopg connection to the server's maintenance database; None only when nothing listens
+    at the address (a server that answers but refuses us is a failure, not a skip)."""
+    import socket
+
     import psycopg
 
     url = make_url(ADMIN_URL)
+    host, port = url.host or "127.0.0.1", url.port or 5432
     try:
-        return psycopg.connect(host=url.host or "127.0.0.1", port=url.port or 5432, user=url.username or "postgres",
-                               password=url.password, dbname=url.database or "postgres", autocommit=True,
-                               connect_timeout=3)
-    except psycopg.OperationalError:
+        socket.create_connection((host, port), timeout=3).close()
+    except OSError:
         return None
+    return psycopg.connect(host=host, port=port, user=url.username or "postgres", password=url.password,
+                           dbname=url.database or "postgres", autocommit=True, connect_timeout=10)
+
+
+def _skip_without_postgres() -> None:
+    pytest.skip(f"PostgreSQL does not answer at {make_url(ADMIN_URL).render_as_string()} (start it, or set "
+                "VETTED_TEST_POSTGRES_URL): the PostgreSQL cases are skipped")
 
 
 def _pg_url(dbname: str) -> str:
@@ -97,8 +106,7 @@ def database_url(backend: str, request: pytest.FixtureRequest, tmp_path: Path) -
         return
     template = request.getfixturevalue("_pg_template")
     if template is None:
-        pytest.skip(f"PostgreSQL does not answer at {make_url(ADMIN_URL).render_as_string()} (set "
-                    "VETTED_TEST_POSTGRES_URL, or start the server): the PostgreSQL cases are skipped")
+        _skip_without_postgres()
     # The session's database, emptied: much cheaper than a database per test. The audit table's triggers
     # refuse TRUNCATE, so they are bypassed for this connection only (replica role: needs a superuser).
     url = _pg_url(template)
@@ -122,7 +130,7 @@ def empty_database_url(backend: str, request: pytest.FixtureRequest, tmp_path: P
         yield f"sqlite:///{tmp_path / 'empty.db'}"
         return
     if request.getfixturevalue("_pg_template") is None:
-        pytest.skip(f"PostgreSQL does not answer at {make_url(ADMIN_URL).render_as_string()}: skipped")
+        _skip_without_postgres()
     admin = _pg_admin()
     assert admin is not None
     name = f"vetted_test_empty_{secrets.token_hex(4)}"

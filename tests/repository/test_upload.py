@@ -43,6 +43,7 @@ def test_upload_stores_file_contract_version_job_and_audit_together(session, sto
     assert (version.number, version.media_type, version.size) == (1, "text/plain", len(DRAFT))
     job = session.get(Job, up.job_id)
     assert (job.kind, job.status, job.payload) == ("review_version", "queued", {"version_id": up.version_id})
+    assert service.job_for_version(session, version_id=up.version_id).id == up.job_id
     event = session.scalars(select(AuditEvent).where(AuditEvent.action == "contract.upload")).one()
     assert event.actor == "pat" and event.target == f"contract:{up.contract_id}" and event.detail["sha256"] == up.sha256
 
