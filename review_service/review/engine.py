@@ -336,6 +336,9 @@ def _confidentiality_direction(doc: Document, clauses: list[Clause], matches: li
     one_way = bool(aliases & _ONE_WAY_ROLES) or bool(re.search(r"\bone[- ]way\b|\bunilateral\b", front, re.I))
     mutual = bool(re.search(r"\bmutual\b|\b(?:each|either) party (?:may|will|might|wishes to) (?:disclose|share)|"
                             r"\bone party\b[^.]{0,80}\bthe other\b", front, re.I))
+    # A buying agreement's confidentiality section says "each party" somewhere when it runs both ways.
+    conf_text = " ".join(c.text for c, m in zip(clauses, matches, strict=True) if m.clause_type == "confidentiality")
+    mutual = mutual or bool(re.search(r"\b(?:each|either|neither) party\b|\bboth parties\b|\bmutual", conf_text, re.I))
     if mutual and not one_way:
         return [d for d in deviations if d.rule != rule]
     if one_way and not any(d.rule == rule for d in deviations):

@@ -190,11 +190,10 @@ def _cap_mutual(text: str) -> Reading | None:
     if mutual:
         return mutual
     for offset, sentence in _cued(text, re.compile(r"exceed|limited to|in excess of|maximum", re.I)):
-        if re.search(r"liab", sentence, re.I) and not CUSTOMER.search(sentence):
-            m = re.search(r"[A-Z][\w&.,' -]{1,40}?(?:'s|’s) (?:total |aggregate |entire |cumulative )*liability",
-                          sentence)
-            if m:
-                return Reading("", False, offset + m.start(), offset + m.end(), m.group(0))
+        m = re.search(r"\b([A-Z][\w&.-]*(?: [A-Z][\w&.-]*){0,3})(?:'s|’s) (?:total |aggregate |entire |cumulative |"
+                      r"maximum )*liability", sentence)
+        if m and not CUSTOMER.search(m.group(1)) and not _MUTUAL.search(sentence):
+            return Reading("", False, offset + m.start(), offset + m.end(), m.group(0))
     return None
 
 
