@@ -34,6 +34,8 @@ def _rules(review) -> set[str]:
         "payment_terms.payment_days_too_short",  # Net 15
         "payment_terms.late_fee_too_high",  # 1.5% a month
         "limitation_of_liability.cap_below_12_months",  # 3 months' fees
+        "limitation_of_liability.cap_protects_vendor_only",  # "NimbusDesk's aggregate liability"
+        "limitation_of_liability.customer_liability_uncapped",
         "governing_law.jurisdiction_not_allowed",  # Texas
         "term_and_renewal.renewal_term_too_long",  # 24-month renewals
         "term_and_renewal.non_renewal_notice_too_long",  # 90 days' notice
@@ -62,10 +64,11 @@ def test_engine_deviation_carries_evidence_offsets_fallback_and_redline(nimbus) 
 
 
 def test_engine_route_and_reasons(nimbus) -> None:
-    assert nimbus.worst_severity == "high"
-    assert nimbus.route.route == "legal"
-    assert nimbus.route.approver == "assigned_legal_partner"
-    assert "high_deviation" in nimbus.route.reasons
+    # The cap protects only the vendor: critical, so the general counsel sees it whatever the value.
+    assert nimbus.worst_severity == "critical"
+    assert nimbus.route.route == "senior_legal"
+    assert nimbus.route.approver == "general_counsel"
+    assert "critical_deviation" in nimbus.route.reasons
     assert any(r.startswith("deviation:") for r in nimbus.route.reasons)
 
 
