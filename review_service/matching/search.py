@@ -390,7 +390,7 @@ class ClauseSearch:
                "library_terms": zeros}
         if n >= self.MIN_FEEDBACK_COLLECTION:
             first = self.FIRST_PASS[0] * out["dense"] + self.FIRST_PASS[1] * out["bm25"]
-            top = np.argsort(-first, kind="stable")[: self.FEEDBACK_DOCS]
+            top = np.argpartition(-first, self.FEEDBACK_DOCS - 1)[: self.FEEDBACK_DOCS]
             out["dense_feedback"] = zscore(self._vectors @ (query_vector + self._vectors[top].mean(axis=0)))
             out["bm25_feedback"] = zscore(self._bm25.scores(self._feedback_terms(terms, top)))
         if self._vocabulary is not None:
@@ -403,14 +403,14 @@ class ClauseSearch:
         """The query's terms plus the top clauses' most distinctive ones (tf/length x idf), weighted as much."""
         assert self._bm25 is not None
         idf = self._bm25.idf
-        mass: Counter[str] = Counter()
+        mass: dict[str, float] = {}
         for i in top:
             doc = self._doc_terms[i]
             length = max(1, sum(doc.values()))
             for term, count in doc.items():
-                mass[term] += count / length * idf.get(term, 0.0)
-        chosen = mass.most_common(self.FEEDBACK_TERMS)
-        total = sum(v for _, v in chosen) or 1.0
+                mass[term] = mass.get(term, 0.0) + count / length * idf.get(term, 0.0)
+        chosen = sorted(mass.items(), key=lambda kv: (-kv[1], kv[0]))[: self.FEEDBACK_TERMS]
+        total = float(sum(v for _, v in chosen)) or 1.0
         scale = max(1, sum(terms.values()))
         out: dict[str, float] = {t: float(c) for t, c in terms.items()}
         for term, value in chosen:
