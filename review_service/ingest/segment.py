@@ -207,12 +207,16 @@ _BARE_DEFINITION = re.compile(
     r"[ \t]*(?P<term>[A-Z][A-Za-z0-9'’\-]*(?:[ \t]+(?:[A-Z][A-Za-z0-9'’\-]*|of|and|or|the|for|to|in)){0,6})"
     r"[ \t]+(?:shall[ \t]+mean|means)\b"
 )
-_RECITAL = re.compile(r"[ \t]*(?:WHEREAS|Whereas|RECITALS?|Recitals?|BACKGROUND|Background)\b")
+_RECITAL = re.compile(r"[ \t]*(?:WHEREAS|Whereas|RECITALS?|Recitals?|BACKGROUND|Background|WITNESSETH|Witnesseth)\b")
 _OPERATIVE = re.compile(r"[ \t]*(?:NOW,?[ \t]+THEREFORE|Now,?[ \t]+[Tt]herefore|THE PARTIES AGREE|"
-                        r"[Tt]he [Pp]arties (?:hereto )?(?:hereby )?agree as follows)")
-_SIGNATURE = re.compile(r"[ \t]*(?:IN[ \t]+WITNESS[ \t]+WHEREOF|In[ \t]+[Ww]itness[ \t]+[Ww]hereof|"
-                        r"SIGNATURES?\b|Signed[ \t]+for[ \t]+and[ \t]+on[ \t]+behalf|AGREED[ \t]+AND[ \t]+ACCEPTED|"
-                        r"Agreed[ \t]+and[ \t]+[Aa]ccepted)")
+                        r"[Tt]he [Pp]arties (?:hereto )?(?:hereby )?agree as follows|AGREED TERMS|Agreed [Tt]erms"
+                        r"[ \t]*$|IT IS AGREED|It is agreed)")
+_SIGNATURE = re.compile(r"[ \t]*(?:IN[ \t]+WITNESS[ \t]+WHEREOF|SIGNATURES?\b|SIGNED[ \t]+(?:FOR[ \t]+AND[ \t]+)?ON[ \t]+"
+                        r"BEHALF|Signed[ \t]+(?:for[ \t]+and[ \t]+)?on[ \t]+behalf|EXECUTED[ \t]+AS[ \t]+AN?[ \t]+"
+                        r"AGREEMENT|Executed[ \t]+as[ \t]+an?[ \t]+agreement|AGREED[ \t]+AND[ \t]+ACCEPTED|"
+                        r"In[ \t]+[Ww]itness[ \t]+[Ww]hereof|Agreed[ \t]+and[ \t]+[Aa]ccepted)")
+# UK front matter: "PARTIES" introduces the parties, "(1) ACME LIMITED ..." lists them.
+_PARTIES = re.compile(r"[ \t]*(?:PARTIES|Parties|BETWEEN|Between)[ \t]*:?[ \t]*$|[ \t]*\(\d\)[ \t]+[A-Z][A-Z0-9&.,' -]{2,}")
 
 
 def _is_title_case(phrase: str) -> bool:
@@ -244,13 +248,30 @@ def run_in_heading(body: str) -> tuple[str | None, bool]:
     m = _RUN_IN.match(first_line)
     if m:
         h = m.group("h").strip()
-        if len(h.split()) <= 10 and (_is_title_case(h) or _is_caps_heading(h)) and not _DEFINITION.match(body):
+        rest = first_line[m.end():].lstrip()
+        if len(h.split()) <= 10 and not _DEFINITION.match(body) and not _READS_AS_SENTENCE.search(h) and (
+            _is_title_case(h) or _is_caps_heading(h) or _is_sentence_case_heading(h, rest)
+        ):
             return h.rstrip(" ,"), m.end() >= len(first_line.rstrip())
     bare = first_line.rstrip(".:")
     looks_like_heading = _is_caps_heading(bare) or (_is_title_case(bare) and not bare.endswith(","))
-    if len(bare) <= 90 and looks_like_heading and not re.search(r"[.;]\s", bare):
+    if len(bare) <= 90 and looks_like_heading and not re.search(r"\.\s", bare) \
+            and not _READS_AS_SENTENCE.search(bare):
         return bare, True
     return None, False
+
+
+# An all-caps sentence ("THE SOFTWARE IS PROVIDED AS IS.") is a shouted term, not a heading.
+_READS_AS_SENTENCE = re.compile(
+    r"\b(?:shall|will|may|must|is|are|be|been|has|have|agrees?|warrants?|disclaims?|provides?|pays?|hereby|"
+    r"does|do)\b", re.IGNORECASE,
+)
+
+
+def _is_sentence_case_heading(h: str, rest: str) -> bool:
+    """"Late payments. Overdue amounts ..." : a short capitalised phrase, then a new capitalised sentence."""
+    words = h.split()
+    return 1 <= len(words) <= 4 and h[0].isupper() and bool(rest) and rest[0].isupper()
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -446,6 +467,10 @@ class _Builder:
         # An unnumbered paragraph continues the clause before it; over-long clauses are split later.
 
     def _front(self, unit: _Unit, line: str) -> None:
+        if _PARTIES.match(line):
+            if not self.out or self.out[-1].kind == "title":
+                self.add(start=unit.start, number=None, heading=None, level=1, parent=None, kind="preamble")
+            return
         if _OPERATIVE.match(line):
             self.zone = "body"
             kind: ClauseKind = "preamble" if not any(c.kind == "recital" for c in self.out) else "recital"
@@ -472,12 +497,17 @@ class _Builder:
         # Otherwise the paragraph continues the title, preamble or recital before it.
 
     def _numbered(self, unit: _Unit, line: str, marker: Marker) -> None:
+        if self.zone == "front" and _PARTIES.match(line):
+            # "(1) ACME LIMITED, a company incorporated ..." names a party: still the preamble.
+            if not self.out or self.out[-1].kind == "title":
+                self.add(start=unit.start, number=None, heading=None, level=1, parent=None, kind="preamble")
+            return
         if self.zone == "front":
             # Lettered recitals ("A. Vendor provides ...") under RECITALS stay recitals.
             if self.out and self.out[-1].kind == "recital" and marker.style.startswith(("d-alpha", "p-alpha")):
+                head = next((c for c in reversed(self.out) if c.kind == "recital" and c.heading), None)
                 self.add(start=unit.start + len(line) - len(line.lstrip()), number=marker.text.strip(),
-                         heading=None, level=2, parent=self.out[-1].id if self.out[-1].heading else None,
-                         kind="recital")
+                         heading=None, level=2 if head else 1, parent=head.id if head else None, kind="recital")
                 return
             self.zone = "body"
         if self.zone == "signature":

@@ -221,3 +221,23 @@ def test_segment_article_heading_in_the_next_paragraph() -> None:
     assert found["ARTICLE II"].heading == "MISCELLANEOUS"
     assert found["1.1"].parent == found["ARTICLE I"].id  # the heading line opened no clause of its own
     assert found["2.1"].heading == "Choice of Law; Submission to Jurisdiction"
+
+
+def test_segment_uk_front_matter_and_headings() -> None:
+    text = ("SERVICES AGREEMENT\n\nPARTIES\n\n(1) ASHGROVE CONSULTING LIMITED (the \"Supplier\"); and\n\n"
+            "(2) NORTHERN RAIL SUPPLIES PLC (the \"Customer\").\n\nBACKGROUND\n\n(A) The Supplier provides services.\n\n"
+            "(B) The Customer wishes to buy them.\n\nAGREED TERMS\n\n1. Late payments. Overdue amounts bear interest.\n\n"
+            "2. THE SOFTWARE IS PROVIDED AS IS. NO WARRANTY APPLIES.\n\n"
+            "ARTICLE XIII DISPUTE RESOLUTION; GOVERNING LAW\n\n13.1 Law. English law.\n\n"
+            "SIGNED FOR AND ON BEHALF of the Supplier\n\nBy: ____\n")
+    clauses = segment(_doc(text))
+    kinds = [c.kind for c in clauses]
+    assert kinds[:2] == ["title", "preamble"]
+    assert "(1) ASHGROVE" in clauses[1].text and "(2) NORTHERN" in clauses[1].text  # parties stay in the preamble
+    background = next(c for c in clauses if c.heading == "BACKGROUND")
+    assert [c.parent for c in clauses if c.number in ("(A)", "(B)")] == [background.id, background.id]
+    found = _by_number(clauses)
+    assert found["1."].heading == "Late payments"  # sentence-case run-in heading
+    assert found["2."].heading is None  # a shouted sentence is not a heading
+    assert found["ARTICLE XIII"].heading == "DISPUTE RESOLUTION; GOVERNING LAW"
+    assert clauses[-1].kind == "signature"
