@@ -141,6 +141,34 @@ def search(
     out.print(table)
 
 
+@app.command()
+def worker(once: Annotated[bool, typer.Option("--once", help="Run the jobs that are due, then exit.")] = False) -> None:
+    """Run the background worker that reviews uploaded contracts (for deployments with a separate worker)."""
+    from review_service.jobs.worker import run_worker_process
+
+    raise typer.Exit(code=run_worker_process(once=once))
+
+
+audit_app = typer.Typer(help="The audit trail.", no_args_is_help=True)
+app.add_typer(audit_app, name="audit")
+
+
+@audit_app.command("verify")
+def audit_verify() -> None:
+    """Check the audit trail's hash chain; exit 1 at the first broken event."""
+    from review_service.repository import audit
+    from review_service.repository.db import database_url, session_scope
+    from review_service.repository.migrations import upgrade
+
+    upgrade(database_url())
+    with session_scope(readonly=True) as s:
+        broken, total, top = audit.find_break(s), audit.count(s), audit.head(s)
+    if broken:
+        err.print(f"[bold red]error[/] audit_chain_broken: event {broken.seq}: {broken.reason}")
+        raise typer.Exit(code=1)
+    out.print(f"audit trail intact: {total} events" + (f"; head {top[0]} {top[1]}" if top else ""))
+
+
 def _mount() -> None:
     from review_service.library.cli import library_app
 

@@ -23,6 +23,16 @@ class Settings(BaseSettings):
     data_dir: Path = Path("var")
     # A customer's own clause library folder; empty means the library shipped in clause_library/.
     library_dir: Path | None = None
+    # The repository: a database URL (PostgreSQL for teams) and the content-addressed file store.
+    # Empty means a SQLite file and files/ under data_dir.
+    database_url: str | None = None
+    files_dir: Path | None = None
+    # Background jobs: attempts, exponential back-off between them, and how long a claim holds.
+    job_max_attempts: int = Field(default=5, ge=1)
+    job_backoff_seconds: float = Field(default=30, gt=0)
+    job_backoff_max_seconds: float = Field(default=3600, gt=0)
+    job_lease_seconds: float = Field(default=300, gt=0)
+    worker_poll_seconds: float = Field(default=1.0, gt=0)
 
 
 @lru_cache(maxsize=1)

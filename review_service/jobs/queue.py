@@ -37,13 +37,10 @@ WORKER_LOST = "worker_lost"
 
 
 def _setting(name: str, default: Any) -> Any:
-    """A Settings field, else the ``VETTED_<NAME>`` variable (until Settings has the field), else ``default``."""
+    """A Settings field (``VETTED_<NAME>``), or ``default`` when it is unset."""
     from review_service.settings import get_settings
 
     value = getattr(get_settings(), name, None)
-    if value is None:
-        raw = os.environ.get(f"VETTED_{name.upper()}")
-        value = type(default)(raw) if raw else None
     return default if value is None else value
 
 

@@ -12,7 +12,6 @@ PostgreSQL is reached through psycopg 3; a bare ``postgresql://`` URL is given t
 
 from __future__ import annotations
 
-import os
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -36,10 +35,8 @@ _factories: dict[int, sessionmaker[Session]] = {}
 def database_url(settings: Settings | None = None) -> str:
     """The configured database URL (``VETTED_DATABASE_URL``), or a SQLite file under the data folder."""
     settings = settings or get_settings()
-    # Read from the environment directly until Settings has the field.
-    url = getattr(settings, "database_url", None) or os.environ.get("VETTED_DATABASE_URL")
-    if url:
-        return str(url)
+    if settings.database_url:
+        return settings.database_url
     return f"sqlite:///{Path(settings.data_dir).resolve() / 'vetted.db'}"
 
 

@@ -248,6 +248,5 @@ def default_store() -> FileStore:
     from review_service.settings import get_settings
 
     settings = get_settings()
-    root = (getattr(settings, "files_dir", None) or os.environ.get("VETTED_FILES_DIR")
-            or Path(settings.data_dir) / "files")
+    root = settings.files_dir or Path(settings.data_dir) / "files"
     return FileStore(root)
