@@ -113,17 +113,18 @@ def search(
     from review_service.library import load_library
     from review_service.matching.embed import get_embedder
     from review_service.matching.index import load_or_build
+    from review_service.matching.search import search_library
     from review_service.settings import get_settings
 
     try:
         library = load_library(get_settings().library_dir)
         embedder = get_embedder()
         index = load_or_build(library, embedder, get_settings().data_dir)
-        hits = index.search(embedder.encode([text]), k=k)[0]
+        hits = search_library(library, embedder, index, text, k)
     except VettedError as exc:
         raise fail(exc) from None
     if as_json:
-        rows = [{"rank": i + 1, "score": round(h.score, 4), "clause_type": h.entry.clause_type,
+        rows = [{"rank": i + 1, "cosine": round(h.score, 4), "clause_type": h.entry.clause_type,
                  "position": h.entry.position, "position_id": h.entry.position_id, "style": h.entry.style,
                  "text": h.entry.text} for i, h in enumerate(hits)]
         sys.stdout.write(json.dumps({"query": text, "library": {"version": library.version,
@@ -131,7 +132,7 @@ def search(
         return
     table = Table(title=f"closest library language to: {text[:80]}", title_justify="left", expand=True)
     table.add_column("#", justify="right", style="dim")
-    table.add_column("score", justify="right")
+    table.add_column("cosine", justify="right")
     table.add_column("clause type", style="bold", no_wrap=True)
     table.add_column("position", style="cyan", no_wrap=True)
     table.add_column("text", ratio=1)

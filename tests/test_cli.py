@@ -62,7 +62,7 @@ def test_cli_search_finds_library_precedent(tmp_path) -> None:
                              "--json"], capture_output=True, text=True, cwd=ROOT, timeout=300, env=env)
     assert result.returncode == 0, result.stderr
     payload = json.loads(result.stdout)
-    assert len(payload["results"]) == 3
+    assert len(payload["results"]) == 3 and "cosine" in payload["results"][0]
     assert payload["results"][0]["clause_type"] == "governing_law"
     assert (tmp_path / "index" / "manifest.json").exists()
 
