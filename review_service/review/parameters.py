@@ -197,6 +197,27 @@ def _cap_mutual(text: str) -> Reading | None:
     return None
 
 
+_DATA_LOSS = re.compile(r"data (?:breach|protection|security)|personal data|security (?:incident|breach)|"
+                        r"unauthori[sz]ed (?:access|disclosure)|loss of [^.;]{0,30}\bdata\b|"
+                        r"(?:customer|client)(?:'s|’s)? data", re.I)
+
+
+def _data_breach_carve_out(text: str) -> Reading | None:
+    """Whether the cap's exceptions name data breaches (data protection, personal data, unauthorised access to the
+    customer's data). True when the words sit in what the limits "shall not apply to"; False when the text says
+    the limit *does* apply to them ("the limit shall apply to any loss ... of Client Data"); undecided when the
+    clause does not speak of data (the carve-outs may sit in another clause)."""
+    m = _DATA_LOSS.search(text)
+    if m is None:
+        return None
+    # The governing words are those since the last semicolon or ", but" before the mention.
+    lead = re.split(r";|,\s*but\b|\.\s", text[:m.start()])[-1]
+    if re.search(r"\b(?:shall|will|does|do)\s+apply\b|\bapplies\b|\bsubject to the (?:cap|limit)", lead, re.I) and \
+            not re.search(r"\bnot\b", lead, re.I):
+        return Reading("", False, m.start(), m.end(), m.group(0))
+    return Reading("", True, m.start(), m.end(), m.group(0))
+
+
 def _no_customer_data(text: str) -> Reading | None:
     """False (the vendor takes nothing of the customer's data) when the clause does not mention that data."""
     return None if _CUSTOMER_DATA.search(text) else Reading("", False, 0, 0, "")
@@ -265,6 +286,7 @@ READERS: dict[str, Callable[[str], Reading | None]] = {
     "all_warranties_disclaimed": _all_warranties_disclaimed,
     "broad_customer_indemnity": _broad_customer_indemnity,
     "cap_mutual": _cap_mutual,
+    "data_breach_carve_out": _data_breach_carve_out,
     "customer_liability_capped": _cap_mutual,
     "vendor_owns_customer_data": _no_customer_data,
     "vendor_perpetual_data_licence": _no_customer_data,

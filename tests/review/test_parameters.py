@@ -43,3 +43,15 @@ def test_parameters_read_values(name: str, text: str, value) -> None:
 )
 def test_parameters_refuse_to_guess(name: str, text: str) -> None:
     assert read_parameters([name], text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("The limits shall not apply to breach of data protection legislation or gross negligence.", True),
+        ("The limits shall not apply to fraud; but the limit shall apply to any unauthorised disclosure of Client "
+         "Data, however arising.", False),
+    ],
+)
+def test_parameters_data_breach_carve_out(text: str, value: bool) -> None:
+    assert read_parameters(["data_breach_carve_out"], text)[0].value is value
