@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -33,6 +33,28 @@ class Settings(BaseSettings):
     job_backoff_max_seconds: float = Field(default=3600, gt=0)
     job_lease_seconds: float = Field(default=300, gt=0)
     worker_poll_seconds: float = Field(default=1.0, gt=0)
+    # The API: the key that signs access tokens and session cookies (VETTED_SECRET_KEY), how long a token
+    # lasts, and whether the session cookie is sent over HTTPS only (set it behind a TLS proxy).
+    secret_key: SecretStr | None = None
+    token_minutes: int = Field(default=480, ge=1, le=60 * 24 * 30)
+    cookie_secure: bool = False
+
+    def secret_key_problem(self) -> str | None:
+        """Why the secret key is unsafe to serve with (missing, a placeholder, too short), or None when it is
+        fine. ``vetted serve`` refuses to start on a problem unless ``--demo`` (which makes its own key)."""
+        key = self.secret_key.get_secret_value() if self.secret_key is not None else ""
+        if not key.strip():
+            return "VETTED_SECRET_KEY is not set"
+        if key.strip().lower() in _PLACEHOLDER_SECRETS:
+            return "VETTED_SECRET_KEY is a well-known placeholder"
+        if len(key) < MIN_SECRET_LENGTH:
+            return f"VETTED_SECRET_KEY is shorter than {MIN_SECRET_LENGTH} characters"
+        return None
+
+
+MIN_SECRET_LENGTH = 32
+_PLACEHOLDER_SECRETS = frozenset({"changethis", "change-me", "changeme", "secret", "secret-key", "secret_key",
+                                  "dev", "development", "test", "password", "vetted", "insecure"})
 
 
 @lru_cache(maxsize=1)
