@@ -1,0 +1,105 @@
+"""Signing in: the OAuth2 password flow, the session cookie, token expiry and tampering, password changes, and
+every attempt in the audit trail with the client's address. The app refuses to start with an unsafe key."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from api_world import PASSWORD, SECRET, build_world
+from pydantic import SecretStr
+from sqlalchemy import select
+
+from api.main import UnsafeSecretError, create_app
+from api.security import create_token
+from review_service.repository.db import session_scope
+from review_service.repository.models import AuditEvent
+from review_service.settings import Settings
+
+
+@pytest.fixture
+def world(engine, store):
+    return build_world(engine, store)
+
+
+def _events(engine, action: str) -> list[AuditEvent]:
+    with session_scope(engine, readonly=True) as s:
+        return list(s.scalars(select(AuditEvent).where(AuditEvent.action == action).order_by(AuditEvent.seq)))
+
+
+def test_login_gives_a_bearer_token_and_a_session_cookie_and_is_audited(client, world, engine) -> None:
+    response = client.post("/api/auth/token", data={"username": "lee", "password": PASSWORD})
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert body["token_type"] == "bearer" and body["expires_in"] == 480 * 60 and body["access_token"].startswith("v1.")
+    cookie = response.headers["set-cookie"]
+    assert cookie.startswith("vetted_session=") and "HttpOnly" in cookie and "SameSite=lax" in cookie
+    assert "Path=/" in cookie and "Secure" not in cookie
+    me = client.get("/api/auth/me", headers={"Authorization": f"Bearer {body['access_token']}"}).json()
+    assert (me["username"], me["role"]) == ("lee", "legal")
+    [login] = _events(engine, "auth.login")
+    assert (login.actor, login.ip, login.target) == ("lee", "testclient", f"user:{me['id']}")
+
+
+@pytest.mark.parametrize(("username", "reason"), [("lee", "wrong_password"), ("nobody", "unknown_user")])
+def test_failed_login_is_401_and_audited_with_the_address(client, world, engine, username, reason) -> None:
+    response = client.post("/api/auth/token", data={"username": username, "password": "not the password"})
+    assert response.status_code == 401 and response.headers["www-authenticate"] == "Bearer"
+    assert response.json()["error"]["code"] == "invalid_credentials"
+    [failed] = _events(engine, "auth.login_failed")
+    assert (failed.actor, failed.ip, failed.detail) == (username, "testclient", {"reason": reason})
+    assert "set-cookie" not in response.headers
+
+
+def test_login_without_the_form_fields_is_422(client, world) -> None:
+    response = client.post("/api/auth/token", data={"username": "lee"})
+    assert response.status_code == 422 and response.json()["error"]["fields"][0]["field"] == "password"
+
+
+def test_session_cookie_signs_in_the_web_app_and_logout_ends_it(client, world, engine) -> None:
+    client.post("/api/auth/token", data={"username": "pat", "password": PASSWORD})
+    assert client.get("/api/auth/me").json()["username"] == "pat"
+    # A write from another site's page may not ride on the cookie.
+    foreign = client.post("/api/notifications/read", json={}, headers={"Origin": "https://evil.example"})
+    assert (foreign.status_code, foreign.json()["error"]["code"]) == (403, "csrf_refused")
+    same = client.post("/api/notifications/read", json={}, headers={"Origin": "http://testserver"})
+    assert same.status_code == 200
+    assert client.post("/api/auth/logout").status_code == 204
+    assert client.get("/api/auth/me").status_code == 401
+    assert [e.actor for e in _events(engine, "auth.logout")] == ["pat"]
+
+
+def test_tampered_expired_and_foreign_tokens_are_refused(client, world) -> None:
+    user = world.user("legal")
+    good = world.tokens["legal"]
+    head, payload, signature = good.split(".")
+    cases = {
+        "tampered": f"{head}.{payload[:-2]}AA.{signature}",
+        "bad signature": f"{head}.{payload}.{signature[::-1]}",
+        "other key": create_token(user_id=user.id, password_hash=user.password_hash, secret="x" * 40, minutes=5),
+        "garbage": "not-a-token",
+    }
+    for name, token in cases.items():
+        response = client.get("/api/auth/me", headers={"Authorization": f"Bearer {token}"})
+        assert (response.status_code, response.json()["error"]["code"]) == (401, "invalid_token"), name
+    expired = create_token(user_id=user.id, password_hash=user.password_hash, secret=SECRET, minutes=1,
+                           now=time.time() - 3600)
+    response = client.get("/api/auth/me", headers={"Authorization": f"Bearer {expired}"})
+    assert (response.status_code, response.json()["error"]["code"]) == (401, "token_expired")
+
+
+def test_a_password_change_ends_the_tokens_issued_before(client, world) -> None:
+    lee = world.user("legal")
+    changed = client.patch(f"/api/admin/users/{lee.id}", headers=world.headers("admin"),
+                           json={"password": "a brand new password"})
+    assert changed.status_code == 200
+    assert client.get("/api/auth/me", headers=world.headers("legal")).status_code == 401
+    fresh = client.post("/api/auth/token", data={"username": "lee", "password": "a brand new password"})
+    assert fresh.status_code == 200
+
+
+@pytest.mark.parametrize("secret", [None, "", "changethis", "short-key"])
+def test_the_app_refuses_an_unsafe_secret_key(tmp_path, secret) -> None:
+    settings = Settings(secret_key=SecretStr(secret) if secret is not None else None, data_dir=tmp_path)
+    with pytest.raises(UnsafeSecretError, match="VETTED_SECRET_KEY"):
+        create_app(settings)
