@@ -150,6 +150,159 @@ def worker(once: Annotated[bool, typer.Option("--once", help="Run the jobs that 
     raise typer.Exit(code=run_worker_process(once=once))
 
 
+ROOT = Path(__file__).resolve().parents[1]
+# The sample contracts a demo starts with: one per route, in TXT and PDF (file, type, value, business context).
+DEMO_CONTRACTS = (
+    ("brightpath_saas_subscription.txt", "Brightpath subscription", "Brightpath", "saas", 72_000,
+     "Team analytics seats for the operations group; vendor paper, renewal in January."),
+    ("pinecrest_hr_saas_agreement.txt", "Pinecrest HR platform", "Pinecrest", "saas", 36_000,
+     "Replaces the spreadsheet onboarding process; vendor wants Net 15."),
+    ("nimbusdesk_saas_subscription.txt", "NimbusDesk subscription", "NimbusDesk Software", "saas", 54_000,
+     "Vendor needs Net 60 because its cash-flow cycle changed; support desk for 40 agents."),
+    ("kestrel_mutual_nda.pdf", "Kestrel mutual NDA", "Kestrel", "nda", 0,
+     "Mutual NDA before a pilot."),
+)
+DEMO_USERS = (("procurement", "pat", "Pat Rivera", "operations"), ("legal", "lee", "Lee Park", None),
+              ("legal", "morgan", "Morgan Diaz", None), ("senior_legal", "gc", "Grace Chen (General Counsel)", None),
+              ("finance", "fin", "Finn Okafor", None), ("admin", "admin", "Admin", None))
+
+
+def _demo_secret(data_dir: Path) -> str:
+    """The demo's signing key: random, made on first start and kept (0600) so sessions survive a restart."""
+    import os
+    import secrets as secrets_module
+
+    path = data_dir / "demo_secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    data_dir.mkdir(parents=True, exist_ok=True)
+    key = secrets_module.token_urlsafe(48)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as f:
+        f.write(key + "\n")
+    return key
+
+
+def _print_passwords(rows: list[tuple[str, str, str]]) -> None:
+    # Plain lines (no table drawing), so that scripts and the end-to-end test can read them.
+    sys.stdout.write("Sign in with these (shown this once; only their hashes are stored):\n")
+    sys.stdout.write(f"  {'role':<13} {'username':<9} password\n")
+    for role, username, password in rows:
+        sys.stdout.write(f"  {role:<13} {username:<9} {password}\n")
+    sys.stdout.flush()
+
+
+def _first_start(engine: object, store: object, *, demo: bool) -> None:
+    """On an empty database: the demo's users, assignments, library record and sample uploads; or, without
+    ``--demo``, one admin whose password is printed once."""
+    import secrets as secrets_module
+
+    from review_service.library import load_library
+    from review_service.repository import audit, service
+    from review_service.repository.db import session_scope
+    from review_service.repository.models import User
+    from review_service.review.engine import CONTRACT_TYPES
+    from review_service.settings import get_settings
+
+    with session_scope(engine, readonly=True) as s:  # type: ignore[arg-type]
+        if s.query(User.id).first() is not None:
+            if demo:
+                out.print("demo database already set up: the passwords were printed at its first start")
+            return
+    if not demo:
+        password = secrets_module.token_urlsafe(12)
+        with session_scope(engine) as s:  # type: ignore[arg-type]
+            service.create_user(s, username="admin", display_name="Admin", role="admin", password=password)
+        sys.stdout.write("First start: created the admin user.\n")
+        _print_passwords([("admin", "admin", password)])
+        return
+    library = load_library(get_settings().library_dir)
+    rows, users = [], {}
+    with session_scope(engine) as s:  # type: ignore[arg-type]
+        for role, username, name, team in DEMO_USERS:
+            password = secrets_module.token_urlsafe(12)
+            users[username] = service.create_user(s, username=username, display_name=name, role=role,
+                                                  password=password, team=team)
+            rows.append((role, username, password))
+        for contract_type in CONTRACT_TYPES:
+            service.set_legal_assignment(s, contract_type=contract_type, partner_id=users["lee"].id,
+                                         backup_id=users["morgan"].id, actor="admin")
+        audit.record(s, actor=audit.SYSTEM, action="library.load", target=f"library:{library.short_version}",
+                     detail={"version": library.version, "clause_types": len(library.clause_types)})
+    uploaded = 0
+    drafts = ROOT / "corpora" / "drafts"
+    for filename, title, vendor, contract_type, value, context in DEMO_CONTRACTS:
+        path = drafts / filename
+        if not path.exists():
+            continue
+        with session_scope(engine) as s:  # type: ignore[arg-type]
+            service.upload_contract(s, store=store, data=path.read_bytes(), filename=filename, title=title,  # type: ignore[arg-type]
+                                    vendor=vendor, contract_type=contract_type, buyer=s.get(User, users["pat"].id),
+                                    value=value, business_context=context)
+        uploaded += 1
+    sys.stdout.write(f"Demo: created the database, {len(rows)} users (one per role, and a backup legal partner), "
+                     f"legal assignments for every contract type, and {uploaded} sample contracts from "
+                     "corpora/drafts, which the worker reviews now.\n")
+    _print_passwords(rows)
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option("--host", help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", help="Port to listen on.", min=1, max=65535)] = 8000,
+    demo: Annotated[bool, typer.Option("--demo", help="First start: create the database, one user per role "
+                                       "(passwords printed once), legal assignments and sample contracts; "
+                                       "a random signing key if none is set.")] = False,
+) -> None:
+    """Run the API (http://HOST:PORT/api, docs at /docs) with the background worker in the same process."""
+    import logging
+    import os
+
+    import uvicorn
+
+    from review_service.jobs.worker import start_in_process
+    from review_service.repository.db import database_url, get_engine, session_scope
+    from review_service.repository.files import default_store
+    from review_service.repository.migrations import upgrade
+    from review_service.repository.service import check_files
+    from review_service.settings import get_settings
+
+    settings = get_settings()
+    problem = settings.secret_key_problem()
+    if problem and demo:
+        os.environ["VETTED_SECRET_KEY"] = _demo_secret(Path(settings.data_dir))
+        get_settings.cache_clear()
+        settings = get_settings()
+    elif problem:
+        err.print(f"[bold red]error[/] unsafe_secret: {problem}. Set VETTED_SECRET_KEY to a random value of at "
+                  "least 32 characters, for example\n  export VETTED_SECRET_KEY=$(python3 -c 'import secrets; "
+                  "print(secrets.token_urlsafe(48))')\nor try Vetted out with `vetted serve --demo`.",
+                  soft_wrap=True)
+        raise typer.Exit(code=2)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    try:
+        url = database_url(settings)
+        upgrade(url)
+        engine, store = get_engine(url), default_store()
+        _first_start(engine, store, demo=demo)
+        with session_scope(engine, readonly=True) as s:
+            check = check_files(s, store=store)
+    except VettedError as exc:
+        raise fail(exc) from None
+    for sha in check.missing:
+        err.print(f"[bold red]error[/] stored_file_missing: {sha} is missing from the file store: restore it "
+                  "from backup")
+    worker = start_in_process(engine, store)
+    sys.stdout.write(f"Vetted is running on http://{host}:{port} (API under /api, documentation at /docs); "
+                     "Ctrl-C stops it.\n")
+    sys.stdout.flush()
+    try:
+        uvicorn.run("api.main:create_app", factory=True, host=host, port=port, log_level="info")
+    finally:
+        if not worker.stop(timeout=30):
+            err.print("[yellow]warning[/] the worker is still busy with a job: it goes back to the queue")
+
+
 audit_app = typer.Typer(help="The audit trail.", no_args_is_help=True)
 app.add_typer(audit_app, name="audit")
 
