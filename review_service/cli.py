@@ -4,14 +4,20 @@ from __future__ import annotations
 
 import json
 import sys
+import threading
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
 from review_service.errors import VettedError
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+
+    from review_service.repository.files import FileStore
 
 app = typer.Typer(help="Vetted: AI-assisted contract review against your pre-vetted clause library.",
                   no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False)
@@ -192,7 +198,7 @@ def _print_passwords(rows: list[tuple[str, str, str]]) -> None:
     sys.stdout.flush()
 
 
-def _first_start(engine: object, store: object, *, demo: bool) -> None:
+def _first_start(engine: Engine, store: FileStore, *, demo: bool) -> None:
     """On an empty database: the demo's users, assignments, library record and sample uploads; or, without
     ``--demo``, one admin whose password is printed once."""
     import secrets as secrets_module
@@ -204,21 +210,21 @@ def _first_start(engine: object, store: object, *, demo: bool) -> None:
     from review_service.review.engine import CONTRACT_TYPES
     from review_service.settings import get_settings
 
-    with session_scope(engine, readonly=True) as s:  # type: ignore[arg-type]
+    with session_scope(engine, readonly=True) as s:
         if s.query(User.id).first() is not None:
             if demo:
                 out.print("demo database already set up: the passwords were printed at its first start")
             return
     if not demo:
         password = secrets_module.token_urlsafe(12)
-        with session_scope(engine) as s:  # type: ignore[arg-type]
+        with session_scope(engine) as s:
             service.create_user(s, username="admin", display_name="Admin", role="admin", password=password)
         sys.stdout.write("First start: created the admin user.\n")
         _print_passwords([("admin", "admin", password)])
         return
     library = load_library(get_settings().library_dir)
     rows, users = [], {}
-    with session_scope(engine) as s:  # type: ignore[arg-type]
+    with session_scope(engine) as s:
         for role, username, name, team in DEMO_USERS:
             password = secrets_module.token_urlsafe(12)
             users[username] = service.create_user(s, username=username, display_name=name, role=role,
@@ -235,15 +241,41 @@ def _first_start(engine: object, store: object, *, demo: bool) -> None:
         path = drafts / filename
         if not path.exists():
             continue
-        with session_scope(engine) as s:  # type: ignore[arg-type]
-            service.upload_contract(s, store=store, data=path.read_bytes(), filename=filename, title=title,  # type: ignore[arg-type]
-                                    vendor=vendor, contract_type=contract_type, buyer=s.get(User, users["pat"].id),
-                                    value=value, business_context=context)
+        with session_scope(engine) as s:
+            buyer = s.get(User, users["pat"].id)
+            assert buyer is not None
+            service.upload_contract(s, store=store, data=path.read_bytes(), filename=filename, title=title,
+                                    vendor=vendor, contract_type=contract_type, buyer=buyer, value=value,
+                                    business_context=context)
         uploaded += 1
     sys.stdout.write(f"Demo: created the database, {len(rows)} users (one per role, and a backup legal partner), "
                      f"legal assignments for every contract type, and {uploaded} sample contracts from "
                      "corpora/drafts, which the worker reviews now.\n")
     _print_passwords(rows)
+
+
+RENEWAL_NOTICE_DAYS = 30
+RENEWAL_CHECK_SECONDS = 6 * 3600
+
+
+def _remind_renewals(engine: Engine, stop: threading.Event) -> None:
+    """Tell buyers and assignees of notice deadlines in the next 30 days (once per deadline), now and every
+    six hours while the server runs."""
+    import datetime as dt
+    import logging
+
+    from review_service.repository.db import session_scope
+    from review_service.repository.service import renewal_reminders
+
+    while not stop.is_set():
+        try:
+            with session_scope(engine) as s:
+                sent = renewal_reminders(s, today=dt.datetime.now(dt.UTC).date(), within_days=RENEWAL_NOTICE_DAYS)
+            if sent:
+                logging.getLogger(__name__).info("sent %d renewal reminder(s)", sent)
+        except Exception:
+            logging.getLogger(__name__).exception("renewal reminders failed; trying again later")
+        stop.wait(RENEWAL_CHECK_SECONDS)
 
 
 @app.command()
@@ -293,12 +325,16 @@ def serve(
         err.print(f"[bold red]error[/] stored_file_missing: {sha} is missing from the file store: restore it "
                   "from backup")
     worker = start_in_process(engine, store)
+    stop_reminders = threading.Event()
+    threading.Thread(target=_remind_renewals, args=(engine, stop_reminders), name="vetted-renewals",
+                     daemon=True).start()
     sys.stdout.write(f"Vetted is running on http://{host}:{port} (API under /api, documentation at /docs); "
                      "Ctrl-C stops it.\n")
     sys.stdout.flush()
     try:
         uvicorn.run("api.main:create_app", factory=True, host=host, port=port, log_level="info")
     finally:
+        stop_reminders.set()
         if not worker.stop(timeout=30):
             err.print("[yellow]warning[/] the worker is still busy with a job: it goes back to the queue")
 

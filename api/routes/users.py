@@ -7,7 +7,7 @@ import secrets
 from typing import Annotated
 
 from fastapi import APIRouter, Query
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import selectinload
 
 from api import present, schemas
@@ -25,7 +25,7 @@ def read_user_directory(user: CurrentUser, session: SessionDep, paging: PagePara
                         q: Annotated[str | None, Query(max_length=150, description="Part of a name.")] = None
                         ) -> schemas.Page[schemas.UserRef]:
     """Active users' names, for mentions and for naming who may see a confidential contract."""
-    where = [User.active.is_(True)]
+    where: list[ColumnElement[bool]] = [User.active.is_(True)]
     if q:
         where.append(User.username.icontains(q, autoescape=True) | User.display_name.icontains(q, autoescape=True))
     total = session.scalar(select(func.count()).select_from(User).where(*where)) or 0
@@ -38,7 +38,7 @@ def read_user_directory(user: CurrentUser, session: SessionDep, paging: PagePara
 @router.get("/admin/users", response_model=schemas.Page[schemas.UserPublic], summary="List users (admin)")
 def read_users(admin: AdminUser, session: SessionDep, paging: PageParams,
                role: Annotated[schemas.Role | None, Query()] = None) -> schemas.Page[schemas.UserPublic]:
-    where = [User.role == role] if role else []
+    where: list[ColumnElement[bool]] = [User.role == role] if role else []
     total = session.scalar(select(func.count()).select_from(User).where(*where)) or 0
     users = session.scalars(select(User).where(*where).options(selectinload(User.team)).order_by(User.id)
                             .offset(paging.offset).limit(paging.per_page)).all()
