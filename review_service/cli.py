@@ -339,6 +339,86 @@ def serve(
             err.print("[yellow]warning[/] the worker is still busy with a job: it goes back to the queue")
 
 
+@app.command()
+def rescan(
+    contract: Annotated[list[int] | None, typer.Option("--contract", help="Only this contract (repeatable).")]
+    = None,
+) -> None:
+    """Re-assess stored contracts against the current library and playbook from their stored embeddings, with a
+    progress bar; run it again after an interruption and it carries on. Ends with what newly passes or fails."""
+    import getpass
+    import time
+
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+    from sqlalchemy import select
+
+    from review_service.jobs.worker import Worker, rescan_version
+    from review_service.repository import audit
+    from review_service.repository.db import database_url, get_engine, session_scope
+    from review_service.repository.files import default_store
+    from review_service.repository.migrations import upgrade
+    from review_service.repository.models import AuditEvent, Job
+    from review_service.repository.service import RESCAN_JOB, enqueue_rescans, rescan_report
+
+    url = database_url()
+    upgrade(url)
+    engine, store = get_engine(url), default_store()
+    with session_scope(engine) as s:
+        # Resume the last re-scan if some of its jobs are still waiting (an interrupted run).
+        last = s.scalars(select(AuditEvent).where(AuditEvent.action == "rescan.start")
+                         .order_by(AuditEvent.seq.desc()).limit(1)).first()
+        previous = [int(j) for j in (last.detail.get("job_ids", []) if last else [])]
+        unfinished = bool(previous) and s.scalars(select(Job.id).where(
+            Job.id.in_(previous), Job.status.in_(("queued", "running")))).first() is not None
+        new = enqueue_rescans(s, contract_ids=contract)
+        if unfinished and last is not None:
+            job_ids, rescan_id = previous + new, last.seq
+            if new:
+                audit.record(s, actor=f"cli:{getpass.getuser()}", action="rescan.extend", target="rescan",
+                             detail={"rescan_id": rescan_id, "job_ids": new})
+        else:
+            job_ids = new
+            rescan_id = audit.record(s, actor=f"cli:{getpass.getuser()}", action="rescan.start", target="rescan",
+                                     detail={"job_ids": new, "contract_ids": contract}).seq
+    if not job_ids:
+        out.print("nothing to re-scan: no reviewed contract" + (" among those given" if contract else ""))
+        return
+    out.print(f"re-scan {rescan_id}: {len(job_ids)} contract(s)" + (" (resumed)" if unfinished else ""))
+    worker = Worker(engine, store=store, handlers={RESCAN_JOB: rescan_version})
+
+    def finished() -> int:
+        with session_scope(engine, readonly=True) as s:
+            return len(s.scalars(select(Job.id).where(Job.id.in_(job_ids), Job.status.in_(("done", "failed"))))
+                       .all())
+
+    try:
+        with Progress(TextColumn("re-scanning"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                      console=err) as bar:
+            task = bar.add_task("rescan", total=len(job_ids), completed=finished())
+            while (done := finished()) < len(job_ids):
+                bar.update(task, completed=done)
+                if not worker.run_once():
+                    time.sleep(worker.poll_seconds)  # another worker (vetted serve) holds the rest
+            bar.update(task, completed=len(job_ids))
+    except KeyboardInterrupt:
+        err.print("interrupted: run `vetted rescan` again to carry on where it stopped")
+        raise typer.Exit(code=130) from None
+    with session_scope(engine, readonly=True) as s:
+        report = rescan_report(s, job_ids=job_ids)
+    table = Table(title=f"re-scan {rescan_id}: {len(report['changed'])} changed, {len(report['failed'])} failed",
+                  title_justify="left")
+    for column in ("contract", "change", "before", "after"):
+        table.add_column(column)
+    for c in report["changed"]:
+        table.add_row(str(c["contract_id"]), c["change"], f"{c['before']['route']} / {c['before']['worst_severity']}",
+                      f"{c['after']['route']} / {c['after']['worst_severity']}")
+    out.print(table)
+    for f in report["failed"]:
+        err.print(f"[bold red]failed[/] version {f['version_id']}: {f['code']}: {f['message']}")
+    if report["failed"]:
+        raise typer.Exit(code=1)
+
+
 audit_app = typer.Typer(help="The audit trail.", no_args_is_help=True)
 app.add_typer(audit_app, name="audit")
 

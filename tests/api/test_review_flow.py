@@ -69,3 +69,36 @@ def test_upload_review_decide_approve_and_audit(client, engine, store, reviewer)
     assert actions[-1] == ("gc", "contract.state")
     decided = sum(1 for a in actions if a == ("gc", "deviation.decide"))
     assert decided == sum(1 for d in review["deviations"] if d["severity"] != "info")
+
+
+def test_vetted_rescan_reassesses_from_stored_embeddings(client, engine, store, reviewer, database_url,
+                                                         monkeypatch) -> None:
+    from typer.testing import CliRunner
+
+    from review_service.cli import app
+    from review_service.repository.db import dispose_all
+    from review_service.settings import get_settings
+
+    world = build_world(engine, store)
+    upload = client.post("/api/contracts", headers=world.headers("owner"),
+                         data={"title": "NimbusDesk", "vendor": "NimbusDesk", "contract_type": "saas"},
+                         files={"file": (NIMBUS.name, NIMBUS.read_bytes(), "text/plain")})
+    assert Worker(engine, store=store, reviewer_factory=lambda: reviewer).run_once()
+    monkeypatch.setenv("VETTED_DATABASE_URL", database_url)
+    monkeypatch.setenv("VETTED_FILES_DIR", str(store.root))
+    get_settings.cache_clear()
+    monkeypatch.setattr("review_service.review.engine.Reviewer", lambda: reviewer)
+    # The stored vectors stand in for the model: calling it would be a failure.
+    monkeypatch.setattr(reviewer.embedder, "encode", lambda texts: pytest.fail(f"model called for {len(texts)}"))
+    try:
+        result = CliRunner().invoke(app, ["rescan"])
+    finally:
+        dispose_all()  # the command's process-wide engine for the test database
+    assert result.exit_code == 0, result.output
+    assert "re-scan" in result.output and "0 changed, 0 failed" in result.output
+    contract = client.get(f"/api/contracts/{upload.json()['contract_id']}", headers=world.headers("senior")).json()
+    assert contract["review"]["review"]["trigger"] == "rescan"
+    trail = client.get("/api/audit?action=rescan.", headers=world.headers("admin")).json()["items"]
+    assert trail[0]["actor"].startswith("cli:") and len(trail[0]["detail"]["job_ids"]) == 1
+    progress = client.get(f"/api/admin/rescan/{trail[0]['seq']}", headers=world.headers("admin")).json()
+    assert (progress["done"], progress["finished"], progress["report"]["changed"]) == (1, True, [])
