@@ -6,7 +6,7 @@ import json
 import sys
 import threading
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
@@ -416,6 +416,194 @@ def rescan(
     for f in report["failed"]:
         err.print(f"[bold red]failed[/] version {f['version_id']}: {f['code']}: {f['message']}")
     if report["failed"]:
+        raise typer.Exit(code=1)
+
+
+IMPORT_SUFFIXES = (".pdf", ".docx", ".txt", ".md")
+IMPORT_COLUMNS = ("file", "title", "vendor", "contract_type", "value", "currency", "buyer", "state",
+                  "business_context", "confidential")
+
+
+def _import_metadata(path: Path | None) -> dict[str, dict[str, str]]:
+    """The CSV's rows by file path (relative to the folder, forward slashes, any case)."""
+    import csv
+
+    if path is None:
+        return {}
+    with open(path, newline="", encoding="utf-8-sig") as f:
+        reader = csv.DictReader(f)
+        if not reader.fieldnames or "file" not in reader.fieldnames:
+            raise VettedError(f"{path} needs a header row with a 'file' column (and any of "
+                              f"{', '.join(IMPORT_COLUMNS[1:])})", code="invalid_metadata")
+        return {row["file"].strip().replace("\\", "/").lower(): {k: (v or "").strip() for k, v in row.items() if k}
+                for row in reader if row.get("file")}
+
+
+class _OneModelCallAtATime:
+    """A reviewer shared by several worker threads: extraction, segmentation and assessment run in parallel,
+    the model's calls one at a time (its tokenizer and the embedding cache are not safe across threads)."""
+
+    def __init__(self, reviewer: Any) -> None:
+        self._reviewer = reviewer
+        self._lock = threading.Lock()
+
+    def embed(self, clauses: Any) -> Any:
+        with self._lock:
+            return self._reviewer.embed(clauses)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._reviewer, name)
+
+
+@app.command("import")
+def import_contracts(
+    folder: Annotated[Path, typer.Argument(help="A folder of contracts (PDF, DOCX, TXT), searched recursively.",
+                                           exists=True, file_okay=False)],
+    metadata: Annotated[Path | None, typer.Option("--metadata", help="CSV with a 'file' column (path relative to "
+                                                  "FOLDER) and any of title, vendor, contract_type, value, "
+                                                  "currency, buyer, state, business_context, confidential.",
+                                                  exists=True, dir_okay=False)] = None,
+    buyer: Annotated[str | None, typer.Option("--buyer", help="Username of the buyer for rows that name none.")]
+    = None,
+    contract_type: Annotated[str, typer.Option("--type", help="Contract type for rows that give none.")]
+    = "services",
+    workers: Annotated[int, typer.Option("--workers", help="Reviews run at once.", min=1, max=8)] = 2,
+    report_path: Annotated[Path | None, typer.Option("--report", help="Also write the report as JSON here.")]
+    = None,
+) -> None:
+    """Bulk-load an existing contract repository: store each file (duplicates skipped by checksum), review them
+    in parallel with a progress bar, and end with what was imported and which files failed, with their codes.
+    Run it again after an interruption: stored files are skipped and their unfinished reviews carried on.
+    Imported contracts are executed ones: their state is signature_ready unless the CSV says otherwise."""
+    import getpass
+    import time
+
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+    from sqlalchemy import select
+
+    from review_service.ingest import extract_bytes
+    from review_service.jobs.worker import Worker, review_version
+    from review_service.repository import audit, service
+    from review_service.repository.db import database_url, get_engine, session_scope
+    from review_service.repository.files import default_store, sha256_of
+    from review_service.repository.migrations import upgrade
+    from review_service.repository.models import CONTRACT_STATES, Contract, Job, User
+    from review_service.repository.service import REVIEW_JOB
+    from review_service.review.engine import CONTRACT_TYPES, Reviewer
+
+    try:
+        rows = _import_metadata(metadata)
+    except (VettedError, OSError, UnicodeDecodeError) as exc:
+        raise fail(exc if isinstance(exc, VettedError) else VettedError(str(exc), code="invalid_metadata")) from None
+    url = database_url()
+    upgrade(url)
+    engine, store = get_engine(url), default_store()
+    actor = f"cli:{getpass.getuser()}"
+    files = sorted(p for p in folder.rglob("*") if p.is_file() and p.suffix.lower() in IMPORT_SUFFIXES
+                   and not any(part.startswith(".") for part in p.relative_to(folder).parts))
+    imported: list[dict[str, object]] = []
+    skipped: list[dict[str, object]] = []
+    failed: list[dict[str, object]] = []
+    jobs: dict[int, str] = {}
+
+    def refuse(rel: str, code: str, message: str) -> None:
+        failed.append({"file": rel, "code": code, "message": message})
+
+    with Progress(TextColumn("storing  "), BarColumn(), MofNCompleteColumn(), console=err) as bar:
+        task = bar.add_task("store", total=len(files))
+        for path in files:
+            bar.advance(task)
+            rel = path.relative_to(folder).as_posix()
+            meta = rows.get(rel.lower(), {})
+            try:
+                data = path.read_bytes()
+            except OSError as exc:
+                refuse(rel, "unreadable_file", str(exc))
+                continue
+            sha = sha256_of(data)
+            with session_scope(engine, readonly=True) as s:
+                stored = service.find_by_checksum(s, sha256=sha)
+                if stored:
+                    job = service.job_for_version(s, version_id=stored[0].id)
+                    skipped.append({"file": rel, "contract_id": stored[0].contract_id, "reason": "duplicate"})
+                    if job is not None and job.status in ("queued", "running"):
+                        jobs[job.id] = rel  # an interrupted import: carry on with its review
+                    continue
+                owner = service.get_user(s, username=meta.get("buyer") or buyer or "")
+            kind = meta.get("contract_type") or contract_type
+            state = meta.get("state") or "signature_ready"
+            if owner is None:
+                refuse(rel, "unknown_buyer", "no buyer: give --buyer USERNAME or a 'buyer' column naming a user")
+                continue
+            if kind not in CONTRACT_TYPES or state not in CONTRACT_STATES:
+                refuse(rel, "invalid_metadata", f"contract_type must be one of {', '.join(CONTRACT_TYPES)} and "
+                                                f"state one of {', '.join(CONTRACT_STATES)}")
+                continue
+            try:
+                extract_bytes(data, path.name)  # refuse here what the review could never read
+                with session_scope(engine) as s:
+                    up = service.upload_contract(
+                        s, store=store, data=data, filename=path.name, title=meta.get("title") or path.stem,
+                        vendor=meta.get("vendor") or "unknown vendor", contract_type=kind,
+                        buyer=s.get(User, owner.id) or owner, value=meta.get("value") or None,
+                        currency=meta.get("currency") or "USD", business_context=meta.get("business_context", ""),
+                        confidential=meta.get("confidential", "").lower() in ("1", "true", "yes"))
+                with session_scope(engine) as s:
+                    contract = s.get(Contract, up.contract_id)
+                    assert contract is not None
+                    if contract.state == "submitted":
+                        contract.state = state
+                    audit.record(s, actor=actor, action="contract.import", target=f"contract:{up.contract_id}",
+                                 detail={"file": rel, "sha256": up.sha256, "state": state})
+            except VettedError as exc:
+                refuse(rel, exc.code, exc.message)
+                continue
+            imported.append({"file": rel, "contract_id": up.contract_id, "version_id": up.version_id,
+                             "job_id": up.job_id})
+            jobs[up.job_id] = rel
+
+    if jobs:
+        reviewer = Reviewer()
+        shared = _OneModelCallAtATime(reviewer)
+        pool = [Worker(engine, store=store, handlers={REVIEW_JOB: review_version}, reviewer_factory=lambda: shared)
+                for _ in range(workers)]
+
+        def finished() -> list[Job]:
+            with session_scope(engine, readonly=True) as s:
+                return list(s.scalars(select(Job).where(Job.id.in_(list(jobs)), Job.status.in_(("done", "failed")))))
+
+        try:
+            reviewer.warm_up()
+            for w in pool:
+                w.start()
+            with Progress(TextColumn("reviewing"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                          console=err) as bar:
+                task = bar.add_task("review", total=len(jobs))
+                while len(done := finished()) < len(jobs):
+                    bar.update(task, completed=len(done))
+                    time.sleep(0.5)
+                bar.update(task, completed=len(jobs))
+        except KeyboardInterrupt:
+            err.print("interrupted: run the same `vetted import` again to carry on")
+            raise typer.Exit(code=130) from None
+        finally:
+            for w in pool:
+                w.stop(timeout=60)
+        for job in finished():
+            if job.status == "failed":
+                failed.append({"file": jobs[job.id], "code": job.last_error_code or "review_failed",
+                               "message": job.last_error_message or ""})
+    report = {"folder": str(folder), "imported": imported, "skipped": skipped, "failed": failed}
+    if report_path is not None:
+        report_path.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    out.print(f"imported {len(imported)}, skipped {len(skipped)} already stored, failed {len(failed)}")
+    if failed:
+        table = Table(title="files that failed", title_justify="left")
+        for column in ("file", "code", "message"):
+            table.add_column(column)
+        for f in failed:
+            table.add_row(str(f["file"]), str(f["code"]), str(f["message"]))
+        out.print(table)
         raise typer.Exit(code=1)
 
 

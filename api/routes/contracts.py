@@ -181,10 +181,14 @@ def update_contract_state(contract_id: int, change: schemas.StateChange, user: C
 
 
 @router.get("/{contract_id}/versions", response_model=list[schemas.VersionPublic], summary="List versions")
-def read_versions(contract_id: int, user: CurrentUser, session: SessionDep) -> list[schemas.VersionPublic]:
+def read_versions(contract_id: int, user: CurrentUser, session: SessionDep,
+                  ip: ClientIP) -> list[schemas.VersionPublic]:
     contract = load_contract(session, contract_id, user)
     deny_money_only(user, "versions")
-    return [present.version_public(session, v) for v in contract.versions]
+    versions = [present.version_public(session, v) for v in contract.versions]
+    audit.record(session, actor=user.username, action="contract.versions", target=f"contract:{contract.id}", ip=ip)
+    session.commit()
+    return versions
 
 
 @router.post("/{contract_id}/versions", status_code=202, response_model=schemas.UploadAccepted,

@@ -102,3 +102,59 @@ def test_vetted_rescan_reassesses_from_stored_embeddings(client, engine, store, 
     assert trail[0]["actor"].startswith("cli:") and len(trail[0]["detail"]["job_ids"]) == 1
     progress = client.get(f"/api/admin/rescan/{trail[0]['seq']}", headers=world.headers("admin")).json()
     assert (progress["done"], progress["finished"], progress["report"]["changed"]) == (1, True, [])
+
+
+def test_vetted_import_loads_a_folder_skips_duplicates_and_reports_failures(client, engine, store, reviewer,
+                                                                           database_url, tmp_path, monkeypatch
+                                                                           ) -> None:
+    import json
+    import shutil
+
+    from typer.testing import CliRunner
+
+    from review_service.cli import app
+    from review_service.repository.db import dispose_all
+    from review_service.settings import get_settings
+
+    world = build_world(engine, store)
+    drafts = ROOT / "corpora" / "drafts"
+    folder = tmp_path / "repository"
+    (folder / "a" / "b").mkdir(parents=True)
+    (folder / "c").mkdir()
+    (folder / ".trash").mkdir()
+    shutil.copy(drafts / "kestrel_mutual_nda.txt", folder / "a" / "kestrel_mutual_nda.txt")
+    shutil.copy(drafts / "cobaltline_mutual_nda.txt", folder / "a" / "b" / "cobaltline_mutual_nda.txt")
+    shutil.copy(drafts / "kestrel_mutual_nda.txt", folder / "c" / "kestrel_copy.txt")
+    shutil.copy(drafts / "fernhill_saas_terms.txt", folder / ".trash" / "old.txt")
+    (folder / "broken.pdf").write_bytes((drafts / "kestrel_mutual_nda.pdf").read_bytes()[:2000])
+    (folder / "scan.pdf").write_bytes(b"\x89PNG\r\n\x1a\n" + b"0" * 100)
+    (folder / "notes.xlsx").write_bytes(b"not a contract")
+    metadata = tmp_path / "metadata.csv"
+    metadata.write_text("file,title,vendor,contract_type,value,state\n"
+                        "a/kestrel_mutual_nda.txt,Kestrel NDA,Kestrel,nda,0,approved\n")
+    monkeypatch.setenv("VETTED_DATABASE_URL", database_url)
+    monkeypatch.setenv("VETTED_FILES_DIR", str(store.root))
+    get_settings.cache_clear()
+    monkeypatch.setattr("review_service.review.engine.Reviewer", lambda: reviewer)
+    report = tmp_path / "report.json"
+    args = ["import", str(folder), "--metadata", str(metadata), "--buyer", "pat", "--type", "nda", "--workers", "2",
+            "--report", str(report)]
+    try:
+        first = CliRunner().invoke(app, args)
+        assert first.exit_code == 1, first.output
+        found = json.loads(report.read_text())
+        again = CliRunner().invoke(app, args)
+    finally:
+        dispose_all()
+    assert {f["file"] for f in found["imported"]} == {"a/kestrel_mutual_nda.txt", "a/b/cobaltline_mutual_nda.txt"}
+    assert [s["file"] for s in found["skipped"]] == ["c/kestrel_copy.txt"]
+    assert {(f["file"], f["code"]) for f in found["failed"]} == {("broken.pdf", "corrupt_file"),
+                                                                 ("scan.pdf", "unsupported_type")}
+    contracts = client.get("/api/contracts?per_page=10", headers=world.headers("legal")).json()["items"]
+    by_title = {c["title"]: c for c in contracts}
+    assert by_title["Kestrel NDA"]["state"] == "approved" and by_title["Kestrel NDA"]["vendor"] == "Kestrel"
+    assert by_title["cobaltline_mutual_nda"]["state"] == "signature_ready"
+    assert all(c["route"] is not None and c["assignee"] is None for c in contracts), "reviewed, not queued for legal"
+    assert "imported 0, skipped 3 already stored, failed 2" in again.output
+    imports = client.get("/api/audit?action=contract.import", headers=world.headers("admin")).json()
+    assert imports["total"] == 2
