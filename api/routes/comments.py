@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from api import present, schemas
-from api.deps import ClientIP, CurrentUser, SessionDep, deny_money_only
+from api.deps import ClientIP, CurrentUser, PageParams, SessionDep, deny_money_only
 from api.routes.contracts import load_contract
 from review_service.repository import audit, service
 from review_service.repository.errors import InvalidRequestError
@@ -23,16 +23,17 @@ def comment_public(comment: Comment) -> schemas.CommentPublic:
                                  replies=[comment_public(r) for r in comment.replies])
 
 
-@router.get("", response_model=list[schemas.CommentPublic], summary="Read the comment threads")
-def read_comments(contract_id: int, user: CurrentUser, session: SessionDep, ip: ClientIP
-                  ) -> list[schemas.CommentPublic]:
-    """Top-level comments, oldest first, each with its replies nested."""
+@router.get("", response_model=schemas.Page[schemas.CommentPublic], summary="Read the comment threads")
+def read_comments(contract_id: int, user: CurrentUser, session: SessionDep, paging: PageParams,
+                  ip: ClientIP) -> schemas.Page[schemas.CommentPublic]:
+    """Top-level comments, oldest first, a page at a time, each with its replies nested."""
     load_contract(session, contract_id, user)
     deny_money_only(user, "comments")
-    threads = [comment_public(c) for c in service.list_comments(session, contract_id=contract_id)]
+    threads = service.list_comments(session, contract_id=contract_id)
+    shown = [comment_public(c) for c in threads[paging.offset:paging.offset + paging.per_page]]
     audit.record(session, actor=user.username, action="comment.view", target=f"contract:{contract_id}", ip=ip)
     session.commit()
-    return threads
+    return schemas.Page(items=shown, total=len(threads), page=paging.page, per_page=paging.per_page)
 
 
 @router.post("", status_code=201, response_model=schemas.CommentPublic, summary="Comment, or reply")

@@ -147,7 +147,7 @@ def test_comments_thread_and_mentions_notify(client, world) -> None:
                               "mentions": ["pat"]})
     assert reply.status_code == 201
     threads = client.get(f"/api/contracts/{cid}/comments", headers=world.headers("teammate")).json()
-    assert len(threads) == 1 and threads[0]["replies"][0]["body"] == "Only with the Net 30 fallback."
+    assert threads["total"] == 1 and threads["items"][0]["replies"][0]["body"] == "Only with the Net 30 fallback."
     mentioned = client.get("/api/notifications?unread=true", headers=world.headers("legal")).json()["items"]
     assert any(n["kind"] == "mentioned" and n["contract_id"] == cid for n in mentioned)
     blocked = client.post(f"/api/contracts/{cid}/comments", headers=world.headers("owner"),
