@@ -11,6 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from fastapi import FastAPI
+from fastapi.responses import RedirectResponse
 from sqlalchemy import Engine
 
 from api import errors, schemas
@@ -95,4 +96,10 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
                    assignments, rescan):
         app.include_router(module.router, prefix="/api", responses=ERROR_RESPONSES)
     app.include_router(health.router, prefix="/api")
+
+    @app.get("/", include_in_schema=False)
+    def read_root() -> RedirectResponse:
+        # Until the web pages arrive (api.web), the front door is the API's documentation.
+        return RedirectResponse("/docs")
+
     return app

@@ -16,7 +16,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from api import schemas
-from review_service.jobs import queue
 from review_service.repository import service
 from review_service.repository.models import Contract, ContractVersion, Job, Review, User
 
@@ -134,7 +133,3 @@ def contract_detail(session: Session, contract: Contract, user: User, *, include
 
 def days_until(day: dt.date | None, today: dt.date) -> int | None:
     return None if day is None else (day - today).days
-
-
-def job_status_counts(session: Session) -> dict[str, int]:
-    return queue.counts(session)
