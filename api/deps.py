@@ -8,20 +8,21 @@ file) and detached: services use its id, name, role and team.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Iterator
 from typing import Annotated
 from urllib.parse import urlsplit
 
 from fastapi import Depends, Query, Request
 from fastapi.security import OAuth2PasswordBearer
-from sqlalchemy import Engine
+from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, selectinload
 
 from api.errors import ForbiddenError, NotAuthenticatedError
 from api.security import COOKIE_NAME, password_fingerprint, read_token
 from review_service.repository.db import session_factory, session_scope
 from review_service.repository.files import FileStore
-from review_service.repository.models import User
+from review_service.repository.models import AuditEvent, User
 from review_service.settings import Settings
 
 LEGAL_ROLES = ("legal", "senior_legal")
@@ -93,7 +94,11 @@ def get_current_user(request: Request, settings: SettingsDep, engine: EngineDep,
     claims = read_token(token, secret=settings.secret_key.get_secret_value())
     with session_scope(engine, readonly=True) as session:
         user = session.get(User, claims.user_id, options=[selectinload(User.team)])
-    if user is None or not user.active or password_fingerprint(user.password_hash) != claims.password:
+        signed_out = user is not None and session.scalars(select(AuditEvent.seq).where(
+            AuditEvent.actor == user.username, AuditEvent.action == "auth.logout",
+            AuditEvent.at > dt.datetime.fromtimestamp(claims.issued_at, dt.UTC)).limit(1)).first() is not None
+    if user is None or not user.active or signed_out or \
+            password_fingerprint(user.password_hash) != claims.password:
         raise NotAuthenticatedError("this session has ended (signed out, password changed or account "
                                     "deactivated): sign in again", code="invalid_token")
     return user

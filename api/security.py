@@ -4,7 +4,9 @@ or in the session cookie (the web app).
 A token is ``v1.<payload>.<signature>``: the payload is base64url JSON ``{"sub": user id, "iat", "exp",
 "pwd"}`` and the signature is HMAC-SHA256 over ``v1.<payload>`` with a key derived from ``VETTED_SECRET_KEY``.
 ``pwd`` is a short fingerprint of the user's password hash, so that changing a password ends every token
-issued before the change; deactivating a user ends them too (the user is loaded on every request).
+issued before the change; deactivating a user ends them too (the user is loaded on every request), and so does
+signing out (``POST /api/auth/logout`` ends every token of that user issued before it: the audit trail's
+``auth.logout`` event is the record ``api.deps`` checks).
 Only the standard library is used: the format is small enough to read in full here.
 """
 
@@ -44,14 +46,15 @@ def password_fingerprint(password_hash: str) -> str:
 @dataclass(frozen=True, slots=True)
 class TokenClaims:
     user_id: int
-    issued_at: int
+    issued_at: float
     expires_at: int
     password: str
 
 
 def create_token(*, user_id: int, password_hash: str, secret: str, minutes: int, now: float | None = None) -> str:
-    issued = int(now if now is not None else time.time())
-    payload = {"sub": user_id, "iat": issued, "exp": issued + minutes * 60,
+    # Milliseconds: a sign-out ends the tokens issued before it, and a sign-in right after one must survive it.
+    issued = round(now if now is not None else time.time(), 3)
+    payload = {"sub": user_id, "iat": issued, "exp": int(issued) + minutes * 60,
                "pwd": password_fingerprint(password_hash)}
     body = f"{VERSION}.{_b64(json.dumps(payload, separators=(',', ':'), sort_keys=True).encode())}"
     signature = hmac.new(_key(secret), body.encode("ascii"), hashlib.sha256).digest()
@@ -74,7 +77,7 @@ def read_token(token: str, *, secret: str, now: float | None = None) -> TokenCla
         raise NotAuthenticatedError("the access token's signature does not match: sign in again",
                                     code="invalid_token")
     try:
-        claims = TokenClaims(int(payload["sub"]), int(payload["iat"]), int(payload["exp"]), str(payload["pwd"]))
+        claims = TokenClaims(int(payload["sub"]), float(payload["iat"]), int(payload["exp"]), str(payload["pwd"]))
     except (KeyError, TypeError, ValueError):
         raise NotAuthenticatedError("the access token is malformed: sign in again", code="invalid_token") from None
     if claims.expires_at <= (now if now is not None else time.time()):

@@ -57,7 +57,7 @@ def test_login_without_the_form_fields_is_422(client, world) -> None:
 
 
 def test_session_cookie_signs_in_the_web_app_and_logout_ends_it(client, world, engine) -> None:
-    client.post("/api/auth/token", data={"username": "pat", "password": PASSWORD})
+    bearer = client.post("/api/auth/token", data={"username": "pat", "password": PASSWORD}).json()["access_token"]
     assert client.get("/api/auth/me").json()["username"] == "pat"
     # A write from another site's page may not ride on the cookie.
     foreign = client.post("/api/notifications/read", json={}, headers={"Origin": "https://evil.example"})
@@ -67,6 +67,12 @@ def test_session_cookie_signs_in_the_web_app_and_logout_ends_it(client, world, e
     assert client.post("/api/auth/logout").status_code == 204
     assert client.get("/api/auth/me").status_code == 401
     assert [e.actor for e in _events(engine, "auth.logout")] == ["pat"]
+    # Signing out ends the tokens issued before it, not only the cookie; a new sign-in works at once.
+    ended = client.get("/api/auth/me", headers={"Authorization": f"Bearer {bearer}"})
+    assert (ended.status_code, ended.json()["error"]["code"]) == (401, "invalid_token")
+    fresh = client.post("/api/auth/token", data={"username": "pat", "password": PASSWORD}).json()["access_token"]
+    assert client.get("/api/auth/me", headers={"Authorization": f"Bearer {fresh}"}).status_code == 200
+    assert client.get("/api/auth/me", headers=world.headers("legal")).status_code == 200
 
 
 def test_tampered_expired_and_foreign_tokens_are_refused(client, world) -> None:
