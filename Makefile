@@ -34,6 +34,9 @@ eval: $(STAMP)
 	$(BIN)/python -m eval.pdf_extraction
 	$(BIN)/python -m eval.segmentation
 	$(BIN)/python -m eval.cuad_terms
+	$(BIN)/python -m eval.corpus
+	$(BIN)/python -m eval.acord
+	$(BIN)/python -m eval.review_speed
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache
