@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 SAMPLE ?= corpora/drafts/nimbusdesk_saas_subscription.txt
 
-.PHONY: setup run test lint typecheck eval clean
+.PHONY: setup run review-sample test lint typecheck eval clean
 
 # Re-installs only when pyproject.toml changes, so a second run starts at once.
 $(STAMP): pyproject.toml
@@ -16,8 +16,13 @@ $(STAMP): pyproject.toml
 
 setup: $(STAMP)
 
-# The main job. Until the service lands, it reviews a sample vendor draft against the shipped library.
+# The main job: the service on its embedded default (SQLite and local files under var/), with the sample
+# library, one demo user per role (passwords printed at the first start) and sample contracts in the queue.
 run: $(STAMP)
+	HF_HUB_OFFLINE=1 $(BIN)/vetted serve --demo
+
+# A one-off review of a sample vendor draft in the terminal.
+review-sample: $(STAMP)
 	HF_HUB_OFFLINE=1 $(BIN)/vetted review $(SAMPLE) --type saas --value 48000
 
 test: $(STAMP)
