@@ -18,7 +18,7 @@ import numpy as np
 from review_service.ingest.document import Document
 from review_service.ingest.segment import Clause, segment
 from review_service.library import Library, load_library
-from review_service.library.schema import ClauseType, Severity, severity_rank, worst
+from review_service.library.schema import Allowed, Bound, ClauseType, Expected, Limit, Severity, severity_rank, worst
 from review_service.matching.embed import Embedder, get_embedder
 from review_service.matching.index import ClauseIndex, load_or_build
 from review_service.review import terms as t
@@ -290,8 +290,8 @@ class Reviewer:
         for ct in self.library.required_clause_types(contract_type, personal_data=personal_data):
             if ct.id in present:
                 continue
-            severity: Severity = (ct.missing_severity or "medium") if playbook.missing_clause.severity == \
-                "worst_listed" else playbook.missing_clause.severity  # type: ignore[assignment]
+            rule_severity = playbook.missing_clause.severity
+            severity: Severity = (ct.missing_severity or "medium") if rule_severity == "worst_listed" else rule_severity
             out.append(Deviation(
                 None, ct.id, f"{ct.id}.missing", "missing", severity,
                 f"No {ct.title.lower()} clause found; the playbook requires one in a {contract_type} agreement.",
@@ -304,7 +304,7 @@ class Reviewer:
         routing = self.library.playbook.routing
         decision = routing.decide(value or 0, worst(d.severity for d in deviations))
         reasons = list(decision.reasons)
-        top = [d for d in deviations if d.severity == decision_driver(deviations)]
+        top = [d for d in deviations if d.severity == worst(d.severity for d in deviations)]
         reasons += sorted({f"deviation:{d.rule}" for d in top})[:10]
         warnings = []
         if value is None:
@@ -393,10 +393,6 @@ def _inherit_from_parents(clauses: list[Clause], matches: list[ClauseMatch]) -> 
     return out
 
 
-def decision_driver(deviations: list[Deviation]) -> Severity | None:
-    return worst(d.severity for d in deviations)
-
-
 def _body(clause: Clause) -> str:
     """The clause text without its number (the redline compares wording, not numbering)."""
     text = clause.text
@@ -417,17 +413,19 @@ def _fallback_text(ct: ClauseType, match: ClauseMatch | None) -> str | None:
     return next((v.text for v in texts if v.style == style), texts[0].text)
 
 
-def _parameter_message(ct: ClauseType, name: str, reading: Reading, bound: Any) -> str:
+def _parameter_message(ct: ClauseType, name: str, reading: Reading, bound: Bound) -> str:
     param = ct.parameter(name)
+    if isinstance(bound, Expected):
+        said = "yes" if reading.value else "no"
+        return (f"{ct.title}: {param.description} The draft reads as {said} (\"{reading.text}\"); the playbook "
+                f"requires {'yes' if bound.value else 'no'}.")
     unit = f" {param.unit}" if param.unit else ""
-    value = reading.value if not isinstance(reading.value, float) or not reading.value.is_integer() \
-        else int(reading.value)
-    if hasattr(bound, "values"):
+    value = int(reading.value) if isinstance(reading.value, float) and reading.value.is_integer() else reading.value
+    if isinstance(bound, Allowed):
         limit = "one of " + ", ".join(bound.values)
-    elif param.min is bound:
-        limit = f"at least {bound.value if bound.value is not None else 'the contract value'}"
     else:
-        limit = f"at most {bound.value if bound.value is not None else 'the contract value'}"
+        figure = bound.value if isinstance(bound, Limit) and bound.value is not None else "the contract value"
+        limit = f"at least {figure}" if bound is param.min else f"at most {figure}"
     preferred = f" (preferred: {param.preferred})" if isinstance(param.preferred, int | float) else ""
     return f"{ct.title}: {param.description} The draft says {value}{unit} (\"{reading.text}\"); the playbook " \
            f"requires {limit}{preferred}."
