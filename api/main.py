@@ -86,7 +86,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
                                 "(e.g. python -c 'import secrets; print(secrets.token_urlsafe(48))'), or run "
                                 "`vetted serve --demo` to try Vetted out")
     app = FastAPI(title="Vetted", version=VERSION, description=DESCRIPTION, openapi_tags=TAGS,
-                  openapi_url="/api/openapi.json", docs_url="/docs", redoc_url=None)
+                  openapi_url="/api/openapi.json", docs_url=None, redoc_url=None)
     app.state.settings = settings
     app.state.engine = engine or get_engine(database_url(settings))
     app.state.store = store or FileStore(settings.files_dir or Path(settings.data_dir) / "files")
@@ -97,9 +97,30 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
         app.include_router(module.router, prefix="/api", responses=ERROR_RESPONSES)
     app.include_router(health.router, prefix="/api")
 
+    _serve_docs(app)
+
     @app.get("/", include_in_schema=False)
     def read_root() -> RedirectResponse:
         # Until the web pages arrive (api.web), the front door is the API's documentation.
         return RedirectResponse("/docs")
 
     return app
+
+
+def _serve_docs(app: FastAPI) -> None:
+    """Swagger UI at /docs from files Vetted serves itself (FastAPI's default fetches them from a CDN, which a
+    self-hosted install behind a firewall cannot reach)."""
+    import fastapi_offline
+    from fastapi.openapi.docs import get_swagger_ui_html
+    from fastapi.responses import HTMLResponse
+    from fastapi.staticfiles import StaticFiles
+
+    assets = Path(fastapi_offline.__file__).parent / "static"
+    app.mount("/static/docs", StaticFiles(directory=assets), name="docs-assets")
+
+    @app.get("/docs", include_in_schema=False)
+    def read_docs() -> HTMLResponse:
+        return get_swagger_ui_html(openapi_url="/api/openapi.json", title="Vetted API",
+                                   swagger_js_url="/static/docs/swagger-ui-bundle.js",
+                                   swagger_css_url="/static/docs/swagger-ui.css",
+                                   swagger_favicon_url="/static/docs/favicon.png")

@@ -72,3 +72,11 @@ def test_openapi_documents_the_error_body_and_examples(client) -> None:
     assert components["UploadAccepted"]["examples"] and components["ErrorBody"]["examples"]
     assert schema["components"]["securitySchemes"]["OAuth2PasswordBearer"]["flows"]["password"]["tokenUrl"] == \
         "/api/auth/token"
+
+
+def test_docs_are_served_without_a_cdn(client) -> None:
+    page = client.get("/docs")
+    assert page.status_code == 200
+    assert "/static/docs/swagger-ui-bundle.js" in page.text and "cdn" not in page.text.lower()
+    assert client.get("/static/docs/swagger-ui-bundle.js").status_code == 200
+    assert client.get("/static/docs/swagger-ui.css").status_code == 200
