@@ -18,9 +18,10 @@ from fastapi.security import OAuth2PasswordBearer
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, selectinload
 
-from api.errors import ForbiddenError, NotAuthenticatedError
+from api.errors import NotAuthenticatedError
 from api.security import COOKIE_NAME, password_fingerprint, read_token
 from review_service.repository.db import session_factory, session_scope
+from review_service.repository.errors import ForbiddenError
 from review_service.repository.files import FileStore
 from review_service.repository.models import AuditEvent, User
 from review_service.settings import Settings

@@ -24,7 +24,13 @@ from review_service.errors import (
     UnsupportedTypeError,
     VettedError,
 )
-from review_service.repository.errors import ConflictError, DuplicateFileError, InvalidRequestError, NotFoundError
+from review_service.repository.errors import (
+    ConflictError,
+    DuplicateFileError,
+    ForbiddenError,
+    InvalidRequestError,
+    NotFoundError,
+)
 from review_service.repository.files import StoredFileError
 
 log = logging.getLogger(__name__)
@@ -34,24 +40,6 @@ class NotAuthenticatedError(VettedError):
     """No credentials, or credentials that are not (or no longer) valid (HTTP 401)."""
 
     code = "not_authenticated"
-
-
-class ForbiddenError(VettedError):
-    """Signed in, but this role may not do this (HTTP 403)."""
-
-    code = "forbidden"
-
-
-class InvalidTransitionError(ConflictError):
-    """The contract's workflow state does not allow that move (HTTP 409)."""
-
-    code = "invalid_transition"
-
-
-class NotReviewedError(ConflictError):
-    """The version has no review yet: wait for its job (HTTP 409)."""
-
-    code = "not_reviewed"
 
 
 # Most specific first: the first class an error is an instance of decides the status.

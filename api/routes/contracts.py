@@ -25,12 +25,22 @@ from api.deps import (
     Uploader,
     deny_money_only,
 )
-from api.errors import ForbiddenError, InvalidTransitionError
 from api.uploads import check_document, read_upload
-from api.workflow import apply_transition, available_transitions, compare_versions, version_by_number
 from review_service.repository import audit, service
-from review_service.repository.errors import ConflictError, DuplicateFileError, InvalidRequestError
+from review_service.repository.errors import (
+    ConflictError,
+    DuplicateFileError,
+    ForbiddenError,
+    InvalidRequestError,
+    InvalidTransitionError,
+)
 from review_service.repository.models import Contract, User
+from review_service.workflow.transitions import (
+    apply_transition,
+    available_transitions,
+    compare_versions,
+    version_by_number,
+)
 
 router = APIRouter(prefix="/contracts", tags=["contracts"])
 

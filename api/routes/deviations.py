@@ -7,10 +7,9 @@ from fastapi import APIRouter
 
 from api import present, schemas
 from api.deps import ClientIP, LegalUser, SessionDep
-from api.errors import ForbiddenError, InvalidTransitionError
 from api.routes.contracts import load_contract
 from review_service.repository import service
-from review_service.repository.errors import ConflictError, NotFoundError
+from review_service.repository.errors import ConflictError, ForbiddenError, InvalidTransitionError, NotFoundError
 from review_service.repository.models import Deviation
 
 router = APIRouter(prefix="/deviations", tags=["decisions"])

@@ -1,4 +1,4 @@
-"""The measures POLICY.md defines, over the contracts you may see (see ``api.metrics`` for each definition)."""
+"""The POLICY.md measures over the contracts you may see (defined in ``review_service.workflow.measures``)."""
 
 from __future__ import annotations
 
@@ -6,9 +6,9 @@ from typing import Any
 
 from fastapi import APIRouter
 
-from api import metrics
 from api.deps import ClientIP, CurrentUser, SessionDep
 from review_service.repository import audit
+from review_service.workflow import measures as metrics
 
 router = APIRouter(prefix="/metrics", tags=["metrics"])
 

@@ -12,10 +12,10 @@ from sqlalchemy.orm import selectinload
 
 from api import present, schemas
 from api.deps import AdminUser, ClientIP, CurrentUser, PageParams, SessionDep
-from api.workflow import reassign_open_contracts
 from review_service.repository import service
 from review_service.repository.errors import ConflictError, NotFoundError
 from review_service.repository.models import User
+from review_service.workflow.transitions import reassign_open_contracts
 
 router = APIRouter(tags=["users"])
 

@@ -35,3 +35,21 @@ class DuplicateFileError(ConflictError):
         super().__init__(message)
         self.contract_id = contract_id
         self.version_id = version_id
+
+
+class ForbiddenError(VettedError):
+    """Signed in, but this role may not do this (HTTP 403)."""
+
+    code = "forbidden"
+
+
+class InvalidTransitionError(ConflictError):
+    """The contract's workflow state does not allow that move (HTTP 409)."""
+
+    code = "invalid_transition"
+
+
+class NotReviewedError(ConflictError):
+    """The version has no review yet: wait for its job (HTTP 409)."""
+
+    code = "not_reviewed"

@@ -10,14 +10,13 @@ Who may make each move:
   or legal; on the legal route, legal or senior legal; on the senior-legal route, senior legal only. Legal
   approves only when every deviation above ``info`` is decided and none is rejected.
 - in_review → approved as a *minor change*: procurement, on any route, when the latest version differs from
-  an approved version by minor changes only (POLICY.md; see ``api.compare``).
+  an approved version by minor changes only (POLICY.md; see ``review_service.workflow.compare``).
 - in_review → changes_requested: legal or senior legal; procurement too on the self-serve route.
 - changes_requested → rejected: as for rejected above.
 - approved → signature_ready: procurement (buyer, team) or legal; only finance when the review names finance as
   a co-signer (value at or above the playbook's threshold): that move is finance's sign-off.
 
-Admins manage users and routing; they never move contracts. This belongs in ``review_service/workflow`` once
-that package exists; it lives at the API's edge until then.
+Admins manage users and routing; they never move contracts.
 """
 
 from __future__ import annotations
@@ -27,11 +26,17 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from api.compare import compare_results
-from api.errors import ForbiddenError, InvalidTransitionError, NotReviewedError
 from review_service.repository import audit, service
-from review_service.repository.errors import ConflictError, InvalidRequestError, NotFoundError
+from review_service.repository.errors import (
+    ConflictError,
+    ForbiddenError,
+    InvalidRequestError,
+    InvalidTransitionError,
+    NotFoundError,
+    NotReviewedError,
+)
 from review_service.repository.models import AuditEvent, Contract, ContractVersion, Review, User, utcnow
+from review_service.workflow.compare import compare_results
 
 EDGES: dict[str, tuple[str, ...]] = {
     "submitted": (),
@@ -77,7 +82,7 @@ def approved_version_ids(session: Session, contract_id: int) -> list[int]:
 
 
 def compare_versions(session: Session, contract: Contract, from_number: int, to_number: int) -> dict[str, Any]:
-    """The comparison of two reviewed versions (see ``api.compare``)."""
+    """The comparison of two reviewed versions (see ``review_service.workflow.compare``)."""
     if from_number == to_number:
         raise InvalidRequestError("compare two different versions (from and to are the same)")
     sides = []
