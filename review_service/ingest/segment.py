@@ -211,12 +211,14 @@ _RECITAL = re.compile(r"[ \t]*(?:WHEREAS|Whereas|RECITALS?|Recitals?|BACKGROUND|
 _OPERATIVE = re.compile(r"[ \t]*(?:NOW,?[ \t]+THEREFORE|Now,?[ \t]+[Tt]herefore|THE PARTIES AGREE|"
                         r"[Tt]he [Pp]arties (?:hereto )?(?:hereby )?agree as follows|AGREED TERMS|Agreed [Tt]erms"
                         r"[ \t]*$|IT IS AGREED|It is agreed)")
-_SIGNATURE = re.compile(r"[ \t]*(?:IN[ \t]+WITNESS[ \t]+WHEREOF|SIGNATURES?\b|SIGNED[ \t]+(?:FOR[ \t]+AND[ \t]+)?ON[ \t]+"
-                        r"BEHALF|Signed[ \t]+(?:for[ \t]+and[ \t]+)?on[ \t]+behalf|EXECUTED[ \t]+AS[ \t]+AN?[ \t]+"
-                        r"AGREEMENT|Executed[ \t]+as[ \t]+an?[ \t]+agreement|AGREED[ \t]+AND[ \t]+ACCEPTED|"
+_SIGNATURE = re.compile(r"[ \t]*(?:IN[ \t]+WITNESS[ \t]+WHEREOF|SIGNATURES?\b|"
+                        r"SIGNED[ \t]+(?:FOR[ \t]+AND[ \t]+)?ON[ \t]+BEHALF|"
+                        r"Signed[ \t]+(?:for[ \t]+and[ \t]+)?on[ \t]+behalf|EXECUTED[ \t]+AS[ \t]+AN?[ \t]+AGREEMENT|"
+                        r"Executed[ \t]+as[ \t]+an?[ \t]+agreement|AGREED[ \t]+AND[ \t]+ACCEPTED|"
                         r"In[ \t]+[Ww]itness[ \t]+[Ww]hereof|Agreed[ \t]+and[ \t]+[Aa]ccepted)")
 # UK front matter: "PARTIES" introduces the parties, "(1) ACME LIMITED ..." lists them.
-_PARTIES = re.compile(r"[ \t]*(?:PARTIES|Parties|BETWEEN|Between)[ \t]*:?[ \t]*$|[ \t]*\(\d\)[ \t]+[A-Z][A-Z0-9&.,' -]{2,}")
+_PARTIES = re.compile(r"[ \t]*(?:PARTIES|Parties|BETWEEN|Between)[ \t]*:?[ \t]*$|"
+                      r"[ \t]*\(\d\)[ \t]+[A-Z][A-Z0-9&.,' -]{2,}")
 
 
 def _is_title_case(phrase: str) -> bool:

@@ -225,8 +225,9 @@ def test_segment_article_heading_in_the_next_paragraph() -> None:
 
 def test_segment_uk_front_matter_and_headings() -> None:
     text = ("SERVICES AGREEMENT\n\nPARTIES\n\n(1) ASHGROVE CONSULTING LIMITED (the \"Supplier\"); and\n\n"
-            "(2) NORTHERN RAIL SUPPLIES PLC (the \"Customer\").\n\nBACKGROUND\n\n(A) The Supplier provides services.\n\n"
-            "(B) The Customer wishes to buy them.\n\nAGREED TERMS\n\n1. Late payments. Overdue amounts bear interest.\n\n"
+            "(2) NORTHERN RAIL SUPPLIES PLC (the \"Customer\").\n\nBACKGROUND\n\n"
+            "(A) The Supplier provides services.\n\n(B) The Customer wishes to buy them.\n\nAGREED TERMS\n\n"
+            "1. Late payments. Overdue amounts bear interest.\n\n"
             "2. THE SOFTWARE IS PROVIDED AS IS. NO WARRANTY APPLIES.\n\n"
             "ARTICLE XIII DISPUTE RESOLUTION; GOVERNING LAW\n\n13.1 Law. English law.\n\n"
             "SIGNED FOR AND ON BEHALF of the Supplier\n\nBy: ____\n")
