@@ -2,8 +2,7 @@
 the body limits and one router per resource under ``/api``.
 
 It does not migrate the database or run the worker: ``vetted serve`` does both before it starts uvicorn (and
-tests bring their own migrated database and run jobs themselves). The web pages (a later issue) will be
-mounted here from ``api.web``.
+tests bring their own migrated database and run jobs themselves). The web pages are mounted from ``api.web``.
 """
 
 from __future__ import annotations
@@ -11,10 +10,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from fastapi import FastAPI
-from fastapi.responses import RedirectResponse
 from sqlalchemy import Engine
 
-from api import errors, schemas
+from api import errors, schemas, web
 from api.limits import BodyLimitMiddleware
 from api.routes import (
     assignments,
@@ -98,12 +96,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     app.include_router(health.router, prefix="/api")
 
     _serve_docs(app)
-
-    @app.get("/", include_in_schema=False)
-    def read_root() -> RedirectResponse:
-        # Until the web pages arrive (api.web), the front door is the API's documentation.
-        return RedirectResponse("/docs")
-
+    web.install(app)  # the pages (/, /login, ...) and their static files; / leads to the user's start page
     return app
 
 

@@ -1,0 +1,10 @@
+"""The page routers, one module per area; ``api.web.install`` includes every router in ``ROUTERS``. A new area
+adds its module here and its links to ``api.web.nav.NAV``."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from api.web.pages import auth
+
+ROUTERS: list[APIRouter] = [auth.router]
