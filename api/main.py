@@ -28,6 +28,7 @@ from api.routes import (
     renewals,
     rescan,
     users,
+    vendor_response,
 )
 from api.version import VERSION
 from review_service.errors import VettedError
@@ -90,8 +91,8 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     app.state.store = store or FileStore(settings.files_dir or Path(settings.data_dir) / "files")
     errors.install(app)
     app.add_middleware(BodyLimitMiddleware, max_upload_bytes=settings.max_upload_bytes)
-    for module in (auth, contracts, jobs, deviations, comments, notifications, renewals, audit, metrics, users,
-                   assignments, rescan):
+    for module in (auth, contracts, vendor_response, jobs, deviations, comments, notifications, renewals, audit,
+                   metrics, users, assignments, rescan):
         app.include_router(module.router, prefix="/api", responses=ERROR_RESPONSES)
     app.include_router(health.router, prefix="/api")
 

@@ -128,6 +128,8 @@ READS = [
     Case("read contract", "GET", "/api/contracts/{A}", expect(200, outsider=404)),
     Case("list versions", "GET", "/api/contracts/{A}/versions", expect(200, outsider=404, finance=403)),
     Case("download file", "GET", "/api/contracts/{A}/versions/1/file", expect(200, outsider=404, finance=403)),
+    Case("response to the vendor", "GET", "/api/contracts/{A}/response.docx",
+         expect(200, outsider=404, finance=403)),
     Case("compare versions", "GET", "/api/contracts/{A}/compare?from=1&to=2",
          expect(200, outsider=404, finance=403)),
     Case("read comments", "GET", "/api/contracts/{A}/comments", expect(200, outsider=404, finance=403)),
