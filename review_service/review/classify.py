@@ -140,6 +140,11 @@ class Classifier:
         for ct in library.clause_types.values():
             for h in [ct.title, *ct.headings]:
                 self.headings[_norm(h)].add(ct.id)
+        # Contained headings are looked up by the heading's word runs (a dict lookup each) rather than one
+        # regex search per known heading: ~250k searches made a re-assessment take most of a second.
+        self._contained = {known: types for known, types in self.headings.items() if len(known) >= 5}
+        self._contained_words = max((len(k.split()) for k in self._contained), default=0)
+        self._heading_memo: dict[str, dict[str, float]] = {}
         self.types = sorted(library.clause_types)
         self._type_index = {t: i for i, t in enumerate(self.types)}
         self._entry_types = np.array([self._type_index.get(e.clause_type, -1) for e in index.entries], dtype=np.int64)
@@ -158,16 +163,27 @@ class Classifier:
         """Clause types the heading names, with the bonus each gets."""
         if not heading:
             return {}
-        h = _norm(heading)
+        memo = self._heading_memo.get(heading)
+        if memo is None:
+            if len(self._heading_memo) > 100_000:  # a long-running service: bounded
+                self._heading_memo.clear()
+            memo = self._heading_memo[heading] = self._named_by(_norm(heading))
+        return dict(memo)
+
+    def _named_by(self, h: str) -> dict[str, float]:
         if not h:
             return {}
         if h in self.headings:
             return dict.fromkeys(self.headings[h], HEADING_BONUS)
+        # "Limitation of Liability and Indemnity" names both; a known heading matches whole words only. The
+        # normalised heading is single-spaced lowercase words, so whole-word containment is a run of its words.
         found: dict[str, float] = {}
-        for known, types in self.headings.items():
-            # "Limitation of Liability and Indemnity" names both; a one-word heading must match whole.
-            if len(known) >= 5 and re.search(rf"\b{re.escape(known)}\b", h):
-                found.update(dict.fromkeys(types, PARTIAL_HEADING_BONUS))
+        words = h.split()
+        for i in range(len(words)):
+            for j in range(i + 1, min(len(words), i + self._contained_words) + 1):
+                types = self._contained.get(" ".join(words[i:j]))
+                if types:
+                    found.update(dict.fromkeys(types, PARTIAL_HEADING_BONUS))
         return found
 
     @staticmethod
