@@ -170,10 +170,20 @@ _LEGAL = re.compile(
     r"bv|pty|s a s|ltda|spa|s p a|na|n a|the)\b")
 
 
+# Words after a party's name that say whom it acts for or includes, not who it is ("Acme Inc. and all of its
+# subsidiaries", "Beta LLC, on behalf of itself and its affiliates", "including its successors and assigns").
+_QUALIFIER = re.compile(
+    r",?\s+(?:(?:and|together\s+with|including)\s+(?:all\s+of\s+)?(?:its|his|her|their)\s+"
+    r"(?:\w+\s+)?(?:subsidiar|affiliat|successor|heir|assign|related)|on\s+behalf\s+of\b|solely\s+(?:for|as|in)\b"
+    r"|not\s+individually\b).*$", re.I | re.S)
+
+
 def norm_name(s: str) -> str:
-    """Lower case, no parentheticals, no trade names ("d/b/a ...", "formerly known as ..."), no punctuation,
-    no legal forms."""
+    """Lower case, no parentheticals or quoted aliases, no trade names ("d/b/a ...", "formerly known as ..."),
+    no qualifiers ("and its subsidiaries", "on behalf of itself ..."), no punctuation, no legal forms."""
     s = re.sub(r"\([^()]*\)", " ", s)
+    s = re.sub(r"[\"“][^\"“”]{1,80}[\"”]", " ", s)
+    s = _QUALIFIER.sub("", s)
     s = re.split(r"\b(?:d/b/a|dba|doing\s+business\s+as|formerly\s+known\s+as|f/k/a|a/k/a)\b", s, flags=re.I)[0]
     s = s.lower().replace("&", " and ").replace("’", "'")
     s = re.sub(r"[^\w\s]", " ", s)
@@ -184,9 +194,9 @@ def norm_name(s: str) -> str:
 def _top_split(s: str, sep: str = ";") -> list[str]:
     out, depth, cur = [], 0, []
     for ch in s:
-        if ch == "(":
+        if ch in "([":
             depth += 1
-        elif ch == ")":
+        elif ch in ")]":
             depth = max(0, depth - 1)
         if ch == sep and depth == 0:
             out.append("".join(cur))
@@ -197,6 +207,18 @@ def _top_split(s: str, sep: str = ";") -> list[str]:
     return [p.strip() for p in out if p.strip()]
 
 
+def _wrapped(s: str) -> bool:
+    """Whether ``s`` is one parenthesis from its first character to its last."""
+    if not (s.startswith("(") and s.endswith(")")):
+        return False
+    depth = 0
+    for i, ch in enumerate(s):
+        depth += (ch == "(") - (ch == ")")
+        if depth == 0 and i < len(s) - 1:
+            return False
+    return True
+
+
 _ALIAS_IN = re.compile(r"[\"“”']([^\"“”']{1,80})[\"“”']")
 
 
@@ -204,21 +226,33 @@ def gold_parties(answer: str) -> tuple[list[str], set[str]]:
     """(party names, aliases) from a CUAD Parties answer."""
     names: list[str] = []
     aliases: set[str] = set()
+    answer = answer.strip()
+    if _wrapped(answer):
+        answer = answer[1:-1]  # the whole answer in parentheses: "(A ("a"); B ("b"))"
     for piece in _top_split(answer):
         quoted = [a.strip().lower() for a in _ALIAS_IN.findall(piece)]
         if re.match(r"^\(?\s*(?:each|collectively|individually|together|\(?[\"“]?part(?:y|ies))", piece, re.I):
             continue
         name = re.sub(r"\([^()]*[\"“”'][^()]*\)", " ", piece)  # parenthesised aliases
-        name = re.sub(r"^\(+|\)+$", "", name).strip(" ,;")
+        name = re.sub(r"^\(+", "", name).strip(" ,;")
+        if name.count(")") > name.count("("):
+            name = name.rstrip(")").strip(" ,;")
         if not name or re.search(r"\b(?:collectively|individually|referred)\b", name, re.I):
             continue
         if not norm_name(name):
             continue
         names.append(name)
         aliases.update(a for a in quoted if not re.match(r"^(?:the\s+)?part(?:y|ies)\.?$", a))
-    # a collective entry ("Lender, Endorser and Fitness ("AS Parties")") lists other entries' aliases
-    names = [n for n in names if not (
-        set(filter(None, (w.strip().lower() for w in re.split(r",|\band\b", n)))) <= aliases)]
+    # A collective entry names other entries again, by name or alias, joined by "and", "and/or", "together
+    # with" ("Lender, Endorser and Fitness ("AS Parties")", "Acme Inc. and Beta LLC ("Parties")").
+    def collective(i: int, n: str) -> bool:
+        parts = [w for w in re.split(r",|\band/or\b|\band\b|\btogether\s+with\b|\bor\b", n) if w.strip(" ,")]
+        others = names[:i] + names[i + 1:]
+        return len(parts) >= 2 and all(
+            p.strip(" ,\"“”").lower() in aliases or any(names_match(p, o) for o in others)
+            or any(names_match(p, a) for a in aliases) for p in parts)
+
+    names = [n for i, n in enumerate(names) if not collective(i, n)]
     return names, aliases
 
 
