@@ -1500,8 +1500,9 @@ def dates(text: str) -> list[Date]:
 
 PREAMBLE_CHARS = 5000
 _ANCHOR_RE = re.compile(
-    r"\b(?:by\s+and\s+(?:between|among(?:st)?)|between|among(?:st)?)\b\s*[:：,]?\s*(?:on\s+the\s+one\s+hand,?\s*)?"
-    r"|\b(?:entered\s+into|made|executed)\s+by\s+(?!and\b)(?-i:(?=[A-Z]))", re.I)
+    r"\b(?:by\s+and\s+(?:between|among(?:st)?)|between|among(?:st)?|(?-i:B\sE\sT\sW\sE\sE\sN))\b\s*[:：,]?\s*"
+    r"(?:on\s+the\s+one\s+hand,?\s*)?"
+    r"|\b(?:entered\s+into|made|executed)\s+by\s+(?!and\b)(?-i:(?=[A-Z]|[a-z]{1,4}[A-Z]))", re.I)
 _PREAMBLE_END_RE = re.compile(
     r"""(?:\n\s*\n\s*)?\b(?:W\s?I\s?T\s?N\s?E\s?S\s?S\s?E\s?T\s?H|WHEREAS|Whereas|RECITALS?|Recitals?|BACKGROUND|
         Background|PREAMBLE|NOW,?\s+THEREFORE|Now,?\s+therefore|IT\s+IS\s+(?:HEREBY\s+)?AGREED|
@@ -1527,6 +1528,7 @@ _NAME_STOP_RE = re.compile(
         residing|an\s+individual|with\s+an\s+address|address)
       |,\s+(?=\d)|(?<=\.)\s+(?=\d)|\s+(?:a|an)\s+(?=[A-Z])|\s+of\s+(?=\(|\d)|\s*;|\s*:\s|\n\s*\n|\s{3,}(?=[A-Z][a-z]+:)
       |\s+and/or\b|,?\s+(?:and\s+)?(?:its|their)\s+(?:successors|affiliates|subsidiaries|assigns|permitted)
+      |\s+c/o\b|,\s*(?:being|together)\b|\s+together\s+with\b|,\s+(?i:with)\s+(?i:principal|offices|its|a\s+principal|registered)
       |\s+(?=(?:This|THIS|The|THE)\s+(?:Agreement|AGREEMENT|Parties|PARTIES)\b)""",
     re.X,
 )
@@ -1537,17 +1539,18 @@ _SENTENCE_START_RE = re.compile(r"\s*(?:This|THIS|The|THE|WHEREAS|Whereas|Each|E
                                 r"BACKGROUND|Background|Both|BOTH|It|IT)\b")
 _SPLIT_RE = re.compile(
     r"""\s*;\s*(?:and\s+)?(?:\(\s*\d+\s*\)\s*)?|,?\s+(?:and|AND|And)\s+(?:\(\s*\d+\s*\)\s*)?(?=[A-Z0-9"“(])
-       |\s+--\s*AND\s*--\s+|\s+(?:AND|And):\s+
+       |\s+-{1,2}\s*(?:AND|And|and)\s*-{1,2}\s+|\s+(?:AND|And):\s+
        |\s+and\s+(?=[a-z][\w.-]*(?:\s+[\w.&-]+){0,4},?\s+(?:Inc|LLC|Ltd|Corp|Corporation|Limited|L\.?P|GmbH|AG|plc)\b)
        |,\s+and\s+(?!(?:its|their|his|her|each|any|all|on|in|with|for|to|as|by|collectively|individually|together|
           solely|the\s+(?:other|parties))\b)(?=[a-z])|\s*\(\s*(?:2|3|4|5|ii|iii|iv|b|c|d)\s*\)\s+(?=[A-Z])
-       |,\s*(?:and\s+)?(?=\(\s*\d\s*\))|(?<=\))\s*,\s+(?=[A-Z0-9"“])|,?\s+and,?\s+on\s+the\s+other\s+hand,?\s+""",
+       |,\s*(?:and\s+)?(?=\(\s*\d\s*\))|(?<=\))\s*,\s+(?=[A-Z0-9"“])|,?\s+and,?\s+on\s+the\s+other\s+hand,?\s+
+       |(?<=["”]\))\s+(?=[A-Z][\w&.,'-]*(?:\s+[\w&.,'-]+){0,6}?,?\s+(?:Inc|LLC|Ltd|Corp|Corporation|Limited|GmbH|AG|plc)\b)""",
     re.X,
 )
 _PARTY_LINE_RE = re.compile(
     r"(?<![\w])(?:Party\s+[A-Z]|Party\s+\d|Licensor|Licensee|Seller|Buyer|Supplier|Customer|Vendor|"
     r"Distributor|Company|Client|Contractor|Consultant|Manufacturer|Purchaser|Lender|Borrower|Franchisor|Franchisee)"
-    r"[ \t]*(?:\([^)\n]{0,40}\))?[ \t]*[:：][ \t]*(?P<name>[A-Z][^\n:]{1,150}?)[ \t]*"
+    r"[ \t]*(?:\([^)\n]{0,40}\))?[ \t]*[:：][ \t]*(?:\n[ \t]*){0,3}(?P<name>[A-Z][^\n:]{1,150}?)[ \t]*"
     r"(?=\n|$|[ \t]{2,}|Legal\s+Representative|"
     r"Address|Registered|Domicile|Tel|Attention)",
 )
@@ -1563,6 +1566,7 @@ def _top_level_split(region: str) -> list[tuple[int, int, bool]]:
             depth += 1
         elif ch == ")":
             depth = max(0, depth - 1)
+            quote = quote and depth > 0  # an unbalanced quote inside an alias ("(hereinafter, -Licensee")") ends there
         elif ch in "\"“”":
             quote = not quote if ch == '"' else ch == "“"
         mask.append(depth == 0 and not quote)
@@ -1617,18 +1621,39 @@ def _preamble_regions(text: str, limit: int) -> Iterator[tuple[int, int]]:
         em = _PREAMBLE_END_RE.search(head, start + 10)
         end = em.start() if em else min(len(head), start + 1500)
         end = min(end, start + 2000)
+        # a title ("AGREEMENT BETWEEN X AND Y") running into the preamble proper ends where the next one starts
+        nested = _NESTED_ANCHOR_RE.search(head, start + 10, end)
+        if nested:
+            end = nested.start()
         for b in _REGION_END_RE.finditer(text, start + 10, end):
-            if _is_real_boundary(text, b.start()) or _SENTENCE_START_RE.match(text, b.end()):
-                end = b.start() + 1
-                break
+            if not (_is_real_boundary(text, b.start()) or _SENTENCE_START_RE.match(text, b.end())):
+                continue
+            # A preamble names at least two parties: a full stop before the second one closes an address
+            # ("... Port Vila. Vanuatu") or an abbreviation ("695014 B.C. Ltd."), not the preamble.
+            if len(_top_level_split(text[start : b.start() + 1])) < 2 and not _SENTENCE_START_RE.match(
+                    text, b.end()):
+                continue
+            end = b.start() + 1
+            break
         yield start, end
+
+
+_BLANK_PARTY_RE = re.compile(
+    r"(?:\band\s+|,\s*)(?:_{3,}|\[\s*[*•]?\s*\]|<<[^>]{0,40}>>|\[[A-Z ]{0,20}NAME[^\]]{0,20}\])")
+_NESTED_ANCHOR_RE = re.compile(r"\b(?:by\s+and\s+between|by\s+and\s+among|(?<![Aa]nd\s)between)\b", re.I)
 
 
 _ABBREVIATED_END_RE = re.compile(
     r"\b(?:Inc|Corp|Co|Ltd|L\.P|N\.A|S\.A|B\.V|N\.V|A\.G|L\.L\.C|P\.C|Pty|S\.p\.A|S\.A\.S|Ltda|Bhd|Jr|Sr|LLC|PLC|"
     r"Limited)\.?$", re.I)
 _SUFFIX_OF_RE = re.compile(
-    r"(.*?\b(?:Inc|Ltd|LLC|Limited|Corp|Corporation|Company|AG|GmbH|PLC|S\.A|N\.V|B\.V)\.?)\s+of\s+")
+    r"(.*?\b(?:Inc|Ltd|LLC|Limited|Corp|Corporation|Company|AG|GmbH|PLC|S\.A|N\.V|B\.V|A/S|SRL|S\.r\.l|Pty)\.?)\s+of\s+")
+# "Sicap Ltd, Bernstrasse 34", "SAGEM S.A., Departement MORPHO": after a legal form, a comma and words that are
+# no further legal form ("Co., Ltd.", "Bank, N.A.") start an address or a division, not the name.
+_FORM_THEN_MORE_RE = re.compile(
+    r"^(.*?\b(?:Inc|Ltd|LLC|L\.L\.C|Limited|Corp|Corporation|GmbH|PLC|S\.A|N\.V|B\.V|A/S|SRL|S\.r\.l|Pty|LLP|L\.P|LP|AG)"
+    r"\.?),\s+(?!(?:Inc|Ltd|LLC|L\.L\.C|Limited|Corp|Corporation|Co|GmbH|PLC|S\.A|N\.V|B\.V|N\.A|LLP|L\.P|LP|AG|SA|"
+    r"Incorporated|a\s|an\s)\b)(?=[A-Z])", re.I)
 
 
 def _party_from_chunk(text: str, cs: int, ce: int) -> Party | None:
@@ -1658,9 +1683,13 @@ def _party_from_chunk(text: str, cs: int, ce: int) -> Party | None:
         return None
     if re.search(r"\b(?:are|is|may|shall|will|agree|agrees|referred|hereby|dated)\b", name):
         return None
-    cut = _SUFFIX_OF_RE.match(name)
+    cut = _SUFFIX_OF_RE.match(name) or _FORM_THEN_MORE_RE.match(name)
     if cut:
         name = cut.group(1)
+    if re.fullmatch(r"(?:and|or|between|among)", name, re.I) or lookup_jurisdiction(name) or re.fullmatch(
+            rf"(?:(?:a|an)\s+)?(?:{_PLACE_RE.pattern})\s+(?:corporation|company|limited\s+liability\s+company|"
+            r"partnership|entity)", name, re.I):
+        return None  # a conjunction, or a place ("England and Wales") or a description taken for a name
     if re.search(r",\s+(?:director|president|officer|chief|ceo|manager|owner)\b", name, re.I):
         return None
     aliases = _aliases(chunk)
@@ -1726,7 +1755,10 @@ def _region_parties(text: str, rs: int, re_: int) -> list[Party]:
             i += 1
             e, bare_and = pieces[i][1], pieces[i][2]
         p = _party_from_chunk(text, rs + s, rs + e)
-        if p is not None and all(p.name.lower() != q.name.lower() for q in out):
+        # "... and amends the agreement between Heritage and Premier": a defined term of a party already
+        # named is that party again, not another one
+        if p is not None and all(p.name.lower() != q.name.lower() and p.name.lower() not in
+                                 {a.lower() for a in q.aliases} for q in out):
             out.append(p)
         i += 1
     if out and not any(p.aliases or p.description or _LEGAL_SUFFIX_RE.search(p.name) for p in out):
@@ -1749,7 +1781,16 @@ def parties(text: str, limit: int = PREAMBLE_CHARS) -> list[Party]:
     Element Resources Ltd. (the "Company") agree as follows") is read the same way, keeping only parties
     with a defined term and a legal form or description.
 
-    Refuses collective terms as parties ("each a "Party"", "the Parties"), recitals, phrases with a verb
+    A full stop before the second party is taken for the end of an address or an abbreviation ("... Port
+    Vila. Vanuatu", "695014 B.C. Ltd."), since a preamble names at least two; "- and -" joins parties laid out
+    on separate lines; a name ends at an address or division after its legal form ("Sicap Ltd, Bernstrasse
+    34", "X A/S of Industriparken 55"), at "c/o" and at "together with"; a title "AGREEMENT BETWEEN X AND Y"
+    ends where the preamble's own "by and between" starts; a defined term of a party already named ("the
+    agreement between Heritage and Premier") is not another party; and a form with one party named and the
+    other left blank ("and ____________ ("Distributor")") gives the one named party.
+
+    Refuses collective terms as parties ("each a "Party"", "the Parties"), places ("Wales", "Delaware
+    corporation"), recitals, phrases with a verb
     ("X and Y are sometimes referred to"), and names longer than 14 words. Names containing " and " are
     split in two ("Ernst and Young" becomes two parties): drafting almost always writes "&" inside names.
     Returns an empty list when no preamble is found (letter agreements addressed "Dear ...", or text where
@@ -1781,6 +1822,12 @@ def parties(text: str, limit: int = PREAMBLE_CHARS) -> list[Party]:
             lined.append(Party(name, None, m.start("name"), m.start("name") + len(m.group("name")), m.group("name")))
         if len(lined) >= 2:
             return lined
+        # a form with one party named and the other left blank ("by and between Acme Inc. ("Licensor") and
+        # ____________ ("Licensee")"): the named one is the only party there is
+        for rs, re_ in anchored:
+            found = _region_parties(text, rs, re_)
+            if len(found) == 1 and _BLANK_PARTY_RE.search(text, rs, re_):
+                return found
     return best
 
 

@@ -530,6 +530,59 @@ def test_terms_parties_collective_terms_are_not_parties() -> None:
     assert all("Party" not in p.aliases and "Parties" not in p.aliases for p in got)
 
 
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        # a full stop inside an address or an abbreviation before the second party does not end the preamble
+        ('THIS AGREEMENT is made on 3 March 2021 BETWEEN: KESTREL HOLDINGS INC. 4th Floor, Harbour House, Port '
+         'Louis. Mauritius ("the Maker") of one part AND: LINDEN TRADING LIMITED Unit 9, Quay Street, Cork, Ireland '
+         '("the Buyer") of the other part. RECITALS', ["KESTREL HOLDINGS INC.", "LINDEN TRADING LIMITED"]),
+        ('This Agreement is entered into by and between 481120 B.C. Ltd. dba Northwind Networks, having an office in '
+         'Victoria ("Northwind") and Saltmarsh Telecom SRL, having an office in Bucharest ("Saltmarsh") as of the '
+         '2nd day of May, 2019.', ["481120 B.C. Ltd. dba Northwind Networks", "Saltmarsh Telecom SRL"]),
+        # an unbalanced quote inside an alias does not swallow the rest of the preamble
+        ('This Hosting Agreement is entered into by and between ORCHARD LABS INC a Nevada corporation '
+         '(hereinafter, -Client"), and Pylon Cloud, Inc. a California corporation (hereinafter, "Pylon").',
+         ["ORCHARD LABS INC", "Pylon Cloud, Inc."]),
+        # "entered into by" a name that starts in lower case
+        ('This Agreement is entered into by eRoute Systems Corporation ("eRoute") and Harbor Freight Lines '
+         'Corporation ("Customer") for hosted routing services.', ["eRoute Systems Corporation",
+                                                                    "Harbor Freight Lines Corporation"]),
+        # parties laid out on separate lines joined by "- and -"
+        ('THIS AGREEMENT made this 4 day of June, 2001.\nB E T W E E N:\n   MAPLE COURIER LTD.\n   ("Maple")\n'
+         '   - and -\n   BIRCH PARCEL SYSTEMS LTD.\n   ("Birch")\nWHEREAS Maple delivers parcels;',
+         ["MAPLE COURIER LTD.", "BIRCH PARCEL SYSTEMS LTD."]),
+        # names followed by an address, a division, "c/o" or "together with"
+        ('This Agreement is made between Quill Software Ltd, Gartenweg 12, 8001 Zurich ("Quill") and Fernhill '
+         'Analytics A/S of Havnegade 4, Copenhagen ("Fernhill").', ["Quill Software Ltd", "Fernhill Analytics A/S"]),
+        ('This Agreement is made by and between TALLIS S.A., Division Imaging, of Paris ("Tallis") and MARLOW '
+         'ENTERPRISES, INC. c/o Sports Management Group, New York ("Marlow").', ["TALLIS S.A.",
+                                                                                 "MARLOW ENTERPRISES, INC."]),
+        # a title line "X AND Y" running into the preamble proper: the preamble's reading wins
+        ('SUPPLY AGREEMENT BETWEEN NORTHGATE AND OSPREY\n\nService Order 17\n\nTHIS AGREEMENT is made by and '
+         'between OSPREY PIPELINE COMPANY, a Delaware corporation ("Osprey") and NORTHGATE POWER COMPANY, a Kentucky '
+         'corporation ("Northgate").', ["OSPREY PIPELINE COMPANY", "NORTHGATE POWER COMPANY"]),
+        # a defined term of a party already named is that party again; a place is not a party
+        ('This Third Amendment between Greenfield Dairy, LLC ("Greenfield") Summit Nutrition Corporation '
+         '("Summit") amends the Manufacturing Agreement between Greenfield and Summit.', ["Greenfield Dairy, LLC",
+                                                                         "Summit Nutrition Corporation"]),
+        ('This Agreement is made between Corvid Ltd, a company registered in England and Wales ("Corvid"), and '
+         'Juniper Systems Inc. ("Juniper").', ["Corvid Ltd", "Juniper Systems Inc."]),
+        # the party slots of a form: one named, the other left blank
+        ('This Distribution Agreement is entered into by and between HALCYON OPTICS AG, a Swiss corporation '
+         '("Halcyon"), and _______________, a corporation ("Distributor"). Recitals', ["HALCYON OPTICS AG"]),
+    ],
+)
+def test_terms_parties_layouts(text: str, names: list[str]) -> None:
+    assert [p.name for p in parties(text)] == names
+
+
+def test_terms_parties_party_lines_with_the_name_on_the_next_line() -> None:
+    text = ("COOPERATION AGREEMENT\n\n   Party A:\n\n  Redwood Data Technology Co., Ltd.\n\n  Address:\n\n  Beijing\n\n"
+            "   Party B:\n\n  Cedar Online (Hong Kong) Co., Ltd.\n\n  Address:\n\n  Hong Kong\n")
+    assert [p.name for p in parties(text)] == ["Redwood Data Technology Co., Ltd", "Cedar Online (Hong Kong) Co., Ltd"]
+
+
 # ------------------------------------------------------------------------------------------ renewals and terms
 
 
