@@ -32,6 +32,7 @@ from review_service.repository.errors import (
     NotFoundError,
 )
 from review_service.repository.files import StoredFileError
+from review_service.repository.login_throttle import LoginThrottledError
 
 log = logging.getLogger(__name__)
 
@@ -47,6 +48,7 @@ STATUS: list[tuple[type[Exception], int]] = [
     (NotAuthenticatedError, 401),
     (ForbiddenError, 403),
     (NotFoundError, 404),
+    (LoginThrottledError, 429),
     (FileTooLargeError, 413),
     (UnsupportedTypeError, 415),
     (TypeMismatchError, 415),
@@ -91,9 +93,13 @@ async def vetted_error_handler(_request: Request, exc: Exception) -> JSONRespons
     extra: dict[str, Any] = {}
     if isinstance(exc, DuplicateFileError):
         extra = {"contract_id": exc.contract_id, "version_id": exc.version_id}
+    headers = _auth_headers(status)
+    if isinstance(exc, LoginThrottledError):
+        extra = {"retry_after": exc.retry_after}
+        headers = {"Retry-After": str(exc.retry_after)}
     if status >= 500:
         log.error("server-side failure: %s", exc)
-    return error_response(status, exc.code, exc.message, headers=_auth_headers(status), **extra)
+    return error_response(status, exc.code, exc.message, headers=headers, **extra)
 
 
 async def http_error_handler(_request: Request, exc: Exception) -> JSONResponse:

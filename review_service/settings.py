@@ -38,6 +38,13 @@ class Settings(BaseSettings):
     secret_key: SecretStr | None = None
     token_minutes: int = Field(default=480, ge=1, le=60 * 24 * 30)
     cookie_secure: bool = False
+    # Sign-in throttling (see repository/login_throttle.py): failures per username and per address within the
+    # window before a lock, and the first and longest lock.
+    login_max_failures: int = Field(default=5, ge=1)
+    login_address_max_failures: int = Field(default=20, ge=1)
+    login_window_seconds: float = Field(default=15 * 60, gt=0)
+    login_lockout_seconds: float = Field(default=60, gt=0)
+    login_max_lockout_seconds: float = Field(default=15 * 60, gt=0)
 
     def secret_key_problem(self) -> str | None:
         """Why the secret key is unsafe to serve with (missing, a placeholder, too short), or None when it is

@@ -14,18 +14,26 @@ from api.errors import NotAuthenticatedError
 from api.present import user_public
 from api.security import COOKIE_NAME, create_token
 from review_service.repository import audit, service
+from review_service.repository.login_throttle import LoginPolicy
 
 router = APIRouter(prefix="/auth", tags=["auth"])
 
 
 @router.post("/token", response_model=schemas.Token, summary="Sign in (OAuth2 password flow)",
-             responses={401: {"model": schemas.ErrorBody, "description": "Wrong username or password."}})
+             responses={401: {"model": schemas.ErrorBody, "description": "Wrong username or password."},
+                        429: {"model": schemas.ErrorBody, "description": "Too many failed sign-ins for this "
+                              "username or from this address: wait the Retry-After seconds."}})
 def login_access_token(form: Annotated[OAuth2PasswordRequestForm, Depends()], response: Response,
                        session: SessionDep, settings: SettingsDep, ip: ClientIP) -> schemas.Token:
     """Exchange a username and password (form fields ``username``, ``password``) for a bearer token; the same
-    token is set as the HttpOnly session cookie ``vetted_session`` for the web app."""
-    user = service.authenticate(session, username=form.username, password=form.password, ip=ip)
-    session.commit()  # the audit record of the attempt, whichever way it went
+    token is set as the HttpOnly session cookie ``vetted_session`` for the web app. After 5 failed sign-ins
+    in 15 minutes the username is locked for a minute, doubling with each further failure up to 15 minutes
+    (429 ``too_many_attempts`` with ``Retry-After``); so is an address after 20."""
+    try:
+        user = service.authenticate(session, username=form.username, password=form.password, ip=ip,
+                                    policy=LoginPolicy.from_settings(settings))
+    finally:
+        session.commit()  # the audit record of the attempt, whichever way it went
     if user is None:
         raise NotAuthenticatedError("wrong username or password (or the account is inactive)",
                                     code="invalid_credentials")

@@ -39,6 +39,7 @@ from review_service.repository.errors import (
 from review_service.repository.files import FileStore, sha256_of
 from review_service.repository.key_terms import key_terms as summarize_key_terms
 from review_service.repository.key_terms import next_renewal
+from review_service.repository.login_throttle import LoginPolicy, LoginThrottledError, check_login
 from review_service.repository.models import (
     CONTRACT_STATES,
     DECISIONS,
@@ -154,9 +155,21 @@ def get_user(session: Session, *, username: str) -> User | None:
     return session.scalars(select(User).where(func.lower(User.username) == username.strip().lower())).first()
 
 
-def authenticate(session: Session, *, username: str, password: str, ip: str | None = None) -> User | None:
+def authenticate(session: Session, *, username: str, password: str, ip: str | None = None,
+                 now: dt.datetime | None = None, policy: LoginPolicy | None = None) -> User | None:
     """The active user with this name and password, or None; every attempt is audited (``auth.login`` or
-    ``auth.login_failed``). A hash made with older argon2 parameters is upgraded on success."""
+    ``auth.login_failed``). A hash made with older argon2 parameters is upgraded on success.
+
+    Too many failed attempts for the name or from the address raise :class:`LoginThrottledError` (HTTP 429,
+    ``retry_after`` seconds) before the password is checked, audited as ``auth.login_throttled``: callers
+    commit whatever happens (``try: ... finally: session.commit()``) so that the record is kept."""
+    now = now or utcnow()
+    try:
+        check_login(session, username=username, ip=ip, now=now, policy=policy)
+    except LoginThrottledError as exc:
+        audit.record(session, actor=username.strip()[:150], action="auth.login_throttled", target="", ip=ip,
+                     at=now, detail={"scope": exc.scope, "retry_after": exc.retry_after})
+        raise
     user = get_user(session, username=username)
     ok = False
     try:
@@ -165,12 +178,13 @@ def authenticate(session: Session, *, username: str, password: str, ip: str | No
         ok = False
     if user is None or not ok or not user.active:
         reason = "unknown_user" if user is None else "wrong_password" if not ok else "inactive"
-        audit.record(session, actor=username[:150], action="auth.login_failed", target="", ip=ip,
+        audit.record(session, actor=username.strip()[:150], action="auth.login_failed", target="", ip=ip, at=now,
                      detail={"reason": reason})
         return None
     if _hasher.check_needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
-    audit.record(session, actor=user.username, action="auth.login", target=f"user:{user.id}", ip=ip, detail={})
+    audit.record(session, actor=user.username, action="auth.login", target=f"user:{user.id}", ip=ip, at=now,
+                 detail={})
     return user
 
 

@@ -109,3 +109,19 @@ def test_the_app_refuses_an_unsafe_secret_key(tmp_path, secret) -> None:
     settings = Settings(secret_key=SecretStr(secret) if secret is not None else None, data_dir=tmp_path)
     with pytest.raises(UnsafeSecretError, match="VETTED_SECRET_KEY"):
         create_app(settings)
+
+
+def test_repeated_failed_sign_ins_are_throttled_with_429_and_retry_after(client, world, engine) -> None:
+    for _ in range(5):
+        wrong = client.post("/api/auth/token", data={"username": "lee", "password": "not the password"})
+        assert wrong.status_code == 401
+    locked = client.post("/api/auth/token", data={"username": "Lee", "password": PASSWORD})
+    assert locked.status_code == 429, "locked even with the right password"
+    error = locked.json()["error"]
+    assert error["code"] == "too_many_attempts" and "try again in" in error["message"]
+    assert 55 <= int(locked.headers["Retry-After"]) <= 60 and error["retry_after"] == int(locked.headers["Retry-After"])
+    [throttled] = _events(engine, "auth.login_throttled")
+    assert (throttled.actor, throttled.ip, throttled.detail["scope"]) == ("Lee", "testclient", "account")
+    assert client.post("/api/auth/token", data={"username": "gc", "password": PASSWORD}).status_code == 200
+    schema = client.get("/api/openapi.json").json()
+    assert "429" in schema["paths"]["/api/auth/token"]["post"]["responses"]
