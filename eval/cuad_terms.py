@@ -192,7 +192,9 @@ def norm_name(s: str) -> str:
 
 
 def _top_split(s: str, sep: str = ";") -> list[str]:
-    out, depth, cur = [], 0, []
+    out: list[str] = []
+    cur: list[str] = []
+    depth = 0
     for ch in s:
         if ch in "([":
             depth += 1
@@ -298,111 +300,21 @@ class Score:
 # ------------------------------------------------------------------------------------------ predictors
 
 
-def _source_line(text: str, pos: int) -> bool:
-    """EDGAR exhibits carry "Source: COMPANY, 10-K, 5/20/2014" filing lines: not dates of the contract."""
-    line_start = text.rfind("\n", 0, pos) + 1
-    return bool(_FILING_RE.search(text[max(line_start, pos - 80) : pos]))
-
-
-_FILING_RE = re.compile(r"\b(?:Source|Filed|FILED)\b|\b10-[KQ]\b|\b8-K\b|\bS-1\b")
-
-
-_PREAMBLE_SENT = re.compile(
-    r"\b(?:entered\s+into|is\s+made|made\s+and\s+entered|made\s+(?:as\s+of|this|on|effective)|dated(?:\s+as\s+of)?|"
-    r"effective\s+as\s+of)\b", re.I)
-
-
-def preamble_dates(text: str) -> list[T.Date]:
-    """Dates of the preamble: the first 3,000 characters, plus the sentence that says the agreement is made
-    or entered into when a cover page or table of contents pushes it further (first 20,000 characters)."""
-    head = text[:PREAMBLE_CHARS]
-    out = [d for d in T.dates(head) if not _source_line(head, d.start)]
-    if any(d.label for d in out):
-        return out
-    for s0, s1 in T.sentence_spans(text, 0, min(len(text), 20_000)):
-        if s1 <= PREAMBLE_CHARS:
-            continue
-        sent = text[s0:s1]
-        if _PREAMBLE_SENT.search(sent) and re.search(r"\bagreement\b", sent, re.I):
-            found = [T.Date(d.value, d.start + s0, d.end + s0, d.text, d.label) for d in T.dates(sent)]
-            if found:
-                return out + found
-    return out
-
-
-def signature_dates(text: str) -> list[T.Date]:
-    """Dates written next to the signatures ("Date: March 14, 2018") in the last third of the contract."""
-    tail0 = len(text) * 2 // 3
-    return [d for d in T.dates(text[tail0:]) if d.label == "agreement"
-            and re.search(r"\bDated?\s*:?\s*$", text[tail0 + max(0, d.start - 12) : tail0 + d.start])]
-
-
-def predict_agreement_date(text: str) -> date | None:
-    ds = preamble_dates(text)
-    for d in ds:
-        if d.label in ("agreement", "effective"):
-            return d.value
-    if ds:
-        return ds[0].value
-    sig = signature_dates(text)
-    return max(d.value for d in sig) if sig else None
+# The whole-document date readers live in ``review.terms`` (the product uses them too); these names keep the
+# evaluation's vocabulary.
+preamble_dates = T.preamble_dates
+signature_dates = T.signature_dates
+predict_agreement_date = T.agreement_date
+expiration_from = T.expiration_from
+predict_expiration = T.expiration_date
 
 
 def predict_effective_date(text: str, *, fallback_to_agreement: bool = False) -> date | None:
-    """A date the preamble calls effective; else (optionally) the agreement date."""
-    for d in preamble_dates(text):
-        if d.label == "effective":
-            return d.value
-    return predict_agreement_date(text) if fallback_to_agreement else None
-
-
-_PERPETUAL = re.compile(
-    r"\bperpetu(?:al|ity)\b|\bindefinite(?:ly)?\b|\buntil\s+(?:terminated|such\s+time|either\s+party|the\s+"
-    r"(?:parties|agreement)\s+(?:is\s+)?terminat)|\bunless\s+and\s+until\s+terminated\b|\bcontinue\s+"
-    r"(?:thereafter\s+)?(?:in\s+(?:full\s+)?(?:force|effect)\s+)?until\s+terminated\b", re.I)
-
-
-_FROM_EFFECTIVE = re.compile(
-    r"\b(?:Effective\s+Date|date\s+(?:hereof|of\s+this\s+Agreement|first\s+(?:written|set\s+forth|above|stated))|"
-    r"execution|signing|date\s+above)\b", re.I)
-_TERM_CLAUSE = re.compile(
-    r"\b(?:the\s+term|initial\s+term|term\s+of\s+this|this\s+(?:agreement|contract))\b", re.I)
-_TERM_VERB = re.compile(
-    r"\b(?:continu\w*|remain\w*|expir\w*|terminat\w*|commenc\w*|in\s+effect|in\s+force|term\s+of|shall\s+be)\b", re.I)
-
-
-def expiration_from(src: str, doc_text: str, *, any_date: bool = True) -> date | str | None:
-    """An explicit expiration date in ``src``; else the start date plus the initial term (the start being a
-    date in ``src`` that the term commences on, or the document's effective date when ``src`` measures the
-    term from it); else "perpetual" when ``src`` says so; else (``any_date``) the last date in ``src``."""
-    ds = T.dates(src)
-    for d in ds:
-        if d.label == "expiration":
-            return d.value
-    term = T.initial_term(src)
-    if term is not None:
-        start = next((d.value for d in ds if d.label in ("effective", "agreement")), None)
-        if start is None and ds and re.search(r"\b(?:commenc|begin|start|effective)", src, re.I):
-            start = ds[0].value
-        if start is None and _FROM_EFFECTIVE.search(src):
-            start = predict_effective_date(doc_text, fallback_to_agreement=True)
-        if start is not None:
-            return term.add_to(start)
-        return None
-    if _PERPETUAL.search(src):
-        return "perpetual"
-    return ds[-1].value if ds and any_date else None
-
-
-def predict_expiration(doc_text: str) -> date | str | None:
-    """Whole document: the first sentence about the agreement's term that yields an expiration."""
-    for s0, s1 in T.sentence_spans(doc_text):
-        sent = doc_text[s0:s1]
-        if _TERM_CLAUSE.search(sent) and _TERM_VERB.search(sent) and not _DEFINITION.match(sent):
-            got = expiration_from(sent, doc_text, any_date=False)
-            if got is not None:
-                return got
-    return None
+    """A date the contract states as its effective date; else (optionally) the agreement date."""
+    got = T.effective_date(text)
+    if got is None and fallback_to_agreement:
+        return T.agreement_date(text)
+    return got
 
 
 # Sentences about renewing the agreement itself: a renewal word, or "extend"/"continue" near "term",
@@ -462,7 +374,7 @@ def evaluate(data_dir: Path, limit: int | None = None) -> dict:
     rows = load_labels(data_dir)[:limit]
     scores: dict[tuple[str, str], Score] = defaultdict(Score)
     party_counts: dict[str, Counter] = defaultdict(Counter)
-    succ = Counter()
+    succ: Counter[str] = Counter()
     seconds = 0.0
     chars = 0
     for row in rows:

@@ -38,9 +38,13 @@ __all__ = [
     "Percentage",
     "RenewalTerm",
     "Terms",
+    "agreement_date",
     "arbitration_seat",
     "dates",
     "durations",
+    "effective_date",
+    "expiration_date",
+    "expiration_from",
     "extract_terms",
     "fee_caps",
     "governing_law",
@@ -53,9 +57,11 @@ __all__ = [
     "parse_number_words",
     "parties",
     "percentages",
+    "preamble_dates",
     "renewal_notice",
     "renewal_term",
     "sentence_spans",
+    "signature_dates",
     "venue",
 ]
 
@@ -2026,6 +2032,124 @@ def renewal_notice(text: str) -> Duration | None:
                 if _is_notice(text, d, s0, s1):
                     return d
     return None
+
+
+# --------------------------------------------------------------------------------------------- document dates
+
+# Whole-document readers: the agreement, effective and expiration dates of a contract, found where drafting
+# puts them (the preamble, the definitions, the term clause, the signature blocks).
+
+_DATE_PREAMBLE_CHARS = 3000
+_DEFINITION_RE = re.compile(
+    r"^\W*(?:\d[\d.]*\s*)?[\"“][^\"”]{1,60}[\"”]\s+(?:means|shall\s+mean|has\s+the\s+meaning)", re.I)
+
+
+def _source_line(text: str, pos: int) -> bool:
+    """EDGAR exhibits carry "Source: COMPANY, 10-K, 5/20/2014" filing lines: not dates of the contract."""
+    line_start = text.rfind("\n", 0, pos) + 1
+    return bool(_FILING_RE.search(text[max(line_start, pos - 80) : pos]))
+
+
+_FILING_RE = re.compile(r"\b(?:Source|Filed|FILED)\b|\b10-[KQ]\b|\b8-K\b|\bS-1\b")
+
+
+_PREAMBLE_SENT = re.compile(
+    r"\b(?:entered\s+into|is\s+made|made\s+and\s+entered|made\s+(?:as\s+of|this|on|effective)|dated(?:\s+as\s+of)?|"
+    r"effective\s+as\s+of)\b", re.I)
+
+
+def preamble_dates(text: str) -> list[Date]:
+    """Dates of the preamble: the first 3,000 characters, plus the sentence that says the agreement is made
+    or entered into when a cover page or table of contents pushes it further (first 20,000 characters)."""
+    head = text[:_DATE_PREAMBLE_CHARS]
+    out = [d for d in dates(head) if not _source_line(head, d.start)]
+    if any(d.label for d in out):
+        return out
+    for s0, s1 in sentence_spans(text, 0, min(len(text), 20_000)):
+        if s1 <= _DATE_PREAMBLE_CHARS:
+            continue
+        sent = text[s0:s1]
+        if _PREAMBLE_SENT.search(sent) and re.search(r"\bagreement\b", sent, re.I):
+            found = [Date(d.value, d.start + s0, d.end + s0, d.text, d.label) for d in dates(sent)]
+            if found:
+                return out + found
+    return out
+
+
+def signature_dates(text: str) -> list[Date]:
+    """Dates written next to the signatures ("Date: March 14, 2018") in the last third of the contract."""
+    tail0 = len(text) * 2 // 3
+    return [d for d in dates(text[tail0:]) if d.label == "agreement"
+            and re.search(r"\bDated?\s*:?\s*$", text[tail0 + max(0, d.start - 12) : tail0 + d.start])]
+
+
+def agreement_date(text: str) -> date | None:
+    ds = preamble_dates(text)
+    for d in ds:
+        if d.label in ("agreement", "effective"):
+            return d.value
+    if ds:
+        return ds[0].value
+    sig = signature_dates(text)
+    return max(d.value for d in sig) if sig else None
+
+
+def effective_date(text: str) -> date | None:
+    """A date the preamble calls effective, or ``None``."""
+    for d in preamble_dates(text):
+        if d.label == "effective":
+            return d.value
+    return None
+
+
+_PERPETUAL = re.compile(
+    r"\bperpetu(?:al|ity)\b|\bindefinite(?:ly)?\b|\buntil\s+(?:terminated|such\s+time|either\s+party|the\s+"
+    r"(?:parties|agreement)\s+(?:is\s+)?terminat)|\bunless\s+and\s+until\s+terminated\b|\bcontinue\s+"
+    r"(?:thereafter\s+)?(?:in\s+(?:full\s+)?(?:force|effect)\s+)?until\s+terminated\b", re.I)
+
+
+_FROM_EFFECTIVE = re.compile(
+    r"\b(?:Effective\s+Date|date\s+(?:hereof|of\s+this\s+Agreement|first\s+(?:written|set\s+forth|above|stated))|"
+    r"execution|signing|date\s+above)\b", re.I)
+_TERM_CLAUSE = re.compile(
+    r"\b(?:the\s+term|initial\s+term|term\s+of\s+this|this\s+(?:agreement|contract))\b", re.I)
+_TERM_VERB = re.compile(
+    r"\b(?:continu\w*|remain\w*|expir\w*|terminat\w*|commenc\w*|in\s+effect|in\s+force|term\s+of|shall\s+be)\b", re.I)
+
+
+def expiration_from(src: str, doc_text: str, *, any_date: bool = True) -> date | Literal["perpetual"] | None:
+    """An explicit expiration date in ``src``; else the start date plus the initial term (the start being a
+    date in ``src`` that the term commences on, or the document's effective date when ``src`` measures the
+    term from it); else "perpetual" when ``src`` says so; else (``any_date``) the last date in ``src``."""
+    ds = dates(src)
+    for d in ds:
+        if d.label == "expiration":
+            return d.value
+    term = initial_term(src)
+    if term is not None:
+        start = next((d.value for d in ds if d.label in ("effective", "agreement")), None)
+        if start is None and ds and re.search(r"\b(?:commenc|begin|start|effective)", src, re.I):
+            start = ds[0].value
+        if start is None and _FROM_EFFECTIVE.search(src):
+            start = effective_date(doc_text) or agreement_date(doc_text)
+        if start is not None:
+            return term.add_to(start)
+        return None
+    if _PERPETUAL.search(src):
+        return "perpetual"
+    return ds[-1].value if ds and any_date else None
+
+
+def expiration_date(doc_text: str) -> date | Literal["perpetual"] | None:
+    """Whole document: the first sentence about the agreement's term that yields an expiration."""
+    for s0, s1 in sentence_spans(doc_text):
+        sent = doc_text[s0:s1]
+        if _TERM_CLAUSE.search(sent) and _TERM_VERB.search(sent) and not _DEFINITION_RE.match(sent):
+            got = expiration_from(sent, doc_text, any_date=False)
+            if got is not None:
+                return got
+    return None
+
 
 
 # --------------------------------------------------------------------------------------------- all at once
