@@ -51,21 +51,22 @@ templates.env.globals.update(ROLE_NAMES=ROLE_NAMES, ROUTE_NAMES=ROUTE_NAMES, STA
                              CONTRACT_TYPE_NAMES=CONTRACT_TYPE_NAMES)
 
 
-def flash(response: RedirectResponse, message: str) -> RedirectResponse:
-    """Show ``message`` once, on the next page rendered (after a redirect)."""
-    encoded = base64.urlsafe_b64encode(message.encode("utf-8")).decode("ascii")
+def flash(response: RedirectResponse, message: str, *, kind: str = "ok") -> RedirectResponse:
+    """Show ``message`` once, on the next page rendered (after a redirect); ``kind`` ok or error."""
+    encoded = base64.urlsafe_b64encode(f"{kind}:{message}".encode()).decode("ascii")
     response.set_cookie(FLASH_COOKIE, encoded, max_age=60, httponly=True, samesite="lax", path="/")
     return response
 
 
-def _take_flash(request: Request) -> str | None:
+def _take_flash(request: Request) -> dict[str, str] | None:
     raw = request.cookies.get(FLASH_COOKIE)
     if not raw:
         return None
     try:
-        return base64.urlsafe_b64decode(raw.encode("ascii")).decode("utf-8")
+        kind, _, text = base64.urlsafe_b64decode(raw.encode("ascii")).decode("utf-8").partition(":")
     except (ValueError, UnicodeDecodeError):
         return None
+    return {"kind": "error" if kind == "error" else "ok", "text": text}
 
 
 def render(request: Request, template: str, user: User | None = None, *, status_code: int = 200,

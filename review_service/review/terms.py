@@ -2069,7 +2069,9 @@ def preamble_dates(text: str) -> list[Date]:
         if s1 <= _DATE_PREAMBLE_CHARS:
             continue
         sent = text[s0:s1]
-        if _PREAMBLE_SENT.search(sent) and re.search(r"\bagreement\b", sent, re.I):
+        # a termination "effective as of" a date is no preamble
+        if _PREAMBLE_SENT.search(sent) and re.search(r"\bagreement\b", sent, re.I) and not re.search(
+                r"\bterminat", sent, re.I):
             found = [Date(d.value, d.start + s0, d.end + s0, d.text, d.label) for d in dates(sent)]
             if found:
                 return out + found
@@ -2094,11 +2096,70 @@ def agreement_date(text: str) -> date | None:
     return max(d.value for d in sig) if sig else None
 
 
+# What sets the agreement's start: '"Effective Date" means', "The Effective Date of this Agreement is", "This
+# Agreement shall become effective", "The term of this Agreement shall commence", "This agreement commences".
+_EFFECTIVE_SETTER = (
+    r"(?:[\"“]?\b(?:Effective|Commencement|Start)\s+Date[\"”']?\s*(?:of\s+this\s+(?:Agreement|Contract|Amendment)\s*)?"
+    r"(?:\([^()]{0,40}\)\s*)?(?:means|shall\s+mean|is|shall\s+be|will\s+be|[:\-])"
+    r"|\bcommencement\s+date\s+(?:for|of)\s+this\s+(?:agreement|contract)\s+(?:is|will\s+be|shall\s+be)"
+    r"|\b(?:this|the)\s+(?:(?:initial\s+)?term\s+of\s+this\s+)?(?:Agreement|Contract|Amendment)\s+(?:(?:shall|will)\s+"
+    r"(?:become\s+|be\s+)?(?:effective|take\s+effect|enter\s+into\s+force|commence|begin|start)|is\s+effective|"
+    r"becomes\s+effective|takes\s+effect|commences|begins)"
+    r"|\bContract\s+start\s*:?)"
+)
+# A date stated as the agreement's start: '"Effective Date" means 1 May 2020', "Commencement Date: ...", "This
+# Agreement shall become effective on ...", "The commencement date for this contract will be ...".
+_EFFECTIVE_STATED_RE = re.compile(_EFFECTIVE_SETTER + r"\s*:?\s*(?:(?:on|as\s+of|from)\s+)?(?:the\s+)?$", re.I)
+_EFFECTIVE_DEFINED_AFTER_RE = re.compile(
+    r"\s*[,)]?\s*\(\s*(?:the\s+|this\s+)?[\"“](?:Effective|Commencement)\s+Date[\"”]", re.I)
+# ... or an event that sets it: the date the last party signs, or the date the agreement bears.
+_EFFECTIVE_SETTER_RE = re.compile(_EFFECTIVE_SETTER + r"|\bExecuted\s+as\s+of\s+the\s+Effective\s+Date", re.I)
+_LAST_SIGNATURE_RE = re.compile(
+    r"\blast\s+(?:signature|party\s+to\s+sign|signatory|to\s+sign)|\b(?:later|latest)\s+of\s+the\s+(?:dates?|signature)"
+    r"|\bsigned\s+by\s+(?:both|all|the\s+last|each)|\b(?:last|final)\s+(?:execution|signature)|\bfully\s+executed"
+    r"|\bexecuted\s+by\s+(?:both|all|each\s+of\s+the)\s+part|\bsignatures?\s+(?:and\s+seals\s+)?(?:by|of)\s+(?:both|all)"
+    r"|\b(?:upon|on|from)\s+(?:the\s+)?(?:date\s+of\s+)?(?:its\s+)?(?:execution|signature|signing)\b"
+    r"|\bsignature\s+(?:page|dates?)\b", re.I)
+_DATE_OF_AGREEMENT_RE = re.compile(
+    r"\bdate\s+(?:first\s+)?(?:above\s+)?(?:written|set\s+forth|stated|shown)\s+above|\bfirst\s+(?:above\s+)?written"
+    r"|\bdate\s+(?:hereof|of\s+this\s+(?:Agreement|Contract))\b|\bfirst\s+(?:date\s+)?(?:above\s+)?written"
+    r"|\bset\s+forth\s+(?:in\s+the\s+preamble|above)", re.I)
+
+
 def effective_date(text: str) -> date | None:
-    """A date the preamble calls effective, or ``None``."""
+    """The date the contract takes effect, or ``None`` when it states none.
+
+    In order: a date the preamble calls effective ("effective as of", "(the "Effective Date")"); a date the
+    contract states as its start anywhere ('"Effective Date" means 1 May 2020', "Commencement Date: ...",
+    "This Agreement shall become effective on ...", "... 1 June 2021 (the "Commencement Date")"); or an
+    event the contract names as its start: the last signature ("the date of the last signature below", "the
+    later of the dates signed", "upon execution by both parties") is the latest date written beside the
+    signatures, or else the date the agreement bears; "the date first written above" or "the date hereof"
+    is the date the agreement bears.
+
+    Refuses (``None``) events it cannot date ("the Closing", "the first purchase order") and agreements that
+    only say when they were made ("entered into as of ...": that is the agreement date, see
+    :func:`agreement_date`).
+    """
     for d in preamble_dates(text):
         if d.label == "effective":
             return d.value
+    for d in dates(text):
+        if _source_line(text, d.start):
+            continue
+        before = _squash(text[max(0, d.start - 120) : d.start])
+        if _EFFECTIVE_STATED_RE.search(before) or _EFFECTIVE_DEFINED_AFTER_RE.match(text, d.end, d.end + 60):
+            return d.value
+    for s0, s1 in sentence_spans(text):
+        setter = _EFFECTIVE_SETTER_RE.search(text, s0, s1)
+        if setter is None:
+            continue
+        rest = text[setter.end() : s1]
+        if _LAST_SIGNATURE_RE.search(rest):
+            sig = signature_dates(text)
+            return max(d.value for d in sig) if sig else agreement_date(text)
+        if _DATE_OF_AGREEMENT_RE.search(rest):
+            return agreement_date(text)
     return None
 
 

@@ -19,9 +19,11 @@ from review_service.review.terms import (
     Party,
     Percentage,
     Terms,
+    agreement_date,
     arbitration_seat,
     dates,
     durations,
+    effective_date,
     extract_terms,
     fee_caps,
     governing_law,
@@ -581,6 +583,61 @@ def test_terms_parties_party_lines_with_the_name_on_the_next_line() -> None:
     text = ("COOPERATION AGREEMENT\n\n   Party A:\n\n  Redwood Data Technology Co., Ltd.\n\n  Address:\n\n  Beijing\n\n"
             "   Party B:\n\n  Cedar Online (Hong Kong) Co., Ltd.\n\n  Address:\n\n  Hong Kong\n")
     assert [p.name for p in parties(text)] == ["Redwood Data Technology Co., Ltd", "Cedar Online (Hong Kong) Co., Ltd"]
+
+
+# ------------------------------------------------------------------------------------------ document dates
+
+# the operative text between the preamble and the clauses under test: the preamble is the front of a contract
+_BODY = "\n\n2. Supply. " + "The Seller shall supply the Products the Buyer orders under Schedule 1. " * 40
+_SIGNED = _BODY + ("\n\nIN WITNESS WHEREOF the parties have signed below.\n\nNORTHWIND LTD\nBy: /s/ A. Rowe\n"
+                   "Date: March 3, 2021\n\nSALTMARSH INC.\nBy: /s/ B. Lane\nDate: March 9, 2021\n")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # stated in the preamble
+        ('This Supply Agreement is made effective as of April 1, 2021 by and between Northwind Ltd ("Buyer") and '
+         'Saltmarsh Inc. ("Seller").', date(2021, 4, 1)),
+        # stated in the definitions or the term clause
+        ('This Supply Agreement is entered into between Northwind Ltd and Saltmarsh Inc.\n\n1. Definitions\n'
+         '"Commencement Date" means 1 June 2021;\n"Products" means the goods in Schedule 1.', date(2021, 6, 1)),
+        ('SUPPLY AGREEMENT\n\n1. Term. This Agreement shall become effective on July 15, 2021 and continue for '
+         'two (2) years.', date(2021, 7, 15)),
+        ('SERVICES AGREEMENT\n\nEffective Date: 9/1/2020\n\nCustomer: Northwind Ltd', date(2020, 9, 1)),
+        # an event: the last signature is the latest date beside the signatures
+        ('SUPPLY AGREEMENT between Northwind Ltd and Saltmarsh Inc.\n\n'
+         '"Effective Date" means the date of the last signature below.' + _SIGNED, date(2021, 3, 9)),
+        ('SUPPLY AGREEMENT between Northwind Ltd and Saltmarsh Inc.\n\nThis Agreement shall take effect on the '
+         'date it is signed by both parties.' + _SIGNED, date(2021, 3, 9)),
+        # an event: the date the agreement bears
+        ('This Agreement is made on the 2nd day of May, 2019 between Northwind Ltd and Saltmarsh Inc.\n\n'
+         '3. Term. This Agreement shall become effective on the date first written above and continue until '
+         'terminated.', date(2019, 5, 2)),
+    ],
+)
+def test_terms_effective_date(text: str, expected: date) -> None:
+    assert effective_date(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # only when it was made: that is the agreement date
+        "This Agreement is entered into as of May 2, 2019 by and between Northwind Ltd and Saltmarsh Inc.",
+        # an effective date of something else
+        ("SUPPLY AGREEMENT" + _BODY + "\n\n9. Termination. Either party may terminate this Agreement, effective as of "
+         "December 31, 2023, by notice. No amendment shall be effective unless signed by both parties."),
+        # an event that cannot be dated from the text
+        "SUPPLY AGREEMENT\n\nThis Agreement shall become effective on the Closing Date.",
+    ],
+)
+def test_terms_effective_date_refuses(text: str) -> None:
+    assert effective_date(text) is None
+
+
+def test_terms_agreement_date_falls_back_to_the_signatures() -> None:
+    assert agreement_date("SUPPLY AGREEMENT between Northwind Ltd and Saltmarsh Inc." + _SIGNED) == date(2021, 3, 9)
 
 
 # ------------------------------------------------------------------------------------------ renewals and terms

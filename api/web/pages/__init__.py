@@ -5,6 +5,6 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from api.web.pages import auth
+from api.web.pages import auth, legal, procurement
 
-ROUTERS: list[APIRouter] = [auth.router]
+ROUTERS: list[APIRouter] = [auth.router, procurement.router, legal.router]
