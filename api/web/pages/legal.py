@@ -9,12 +9,14 @@ and when, the same audit records (a page view is ``contract.view``, as over the 
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from collections.abc import Callable
+from typing import Annotated, Any, TypeVar
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
 from sqlalchemy import case, func, select
+from sqlalchemy.orm import Session
 
 from api import present, schemas
 from api.deps import LEGAL_ROLES, ClientIP, SessionDep
@@ -30,12 +32,24 @@ from review_service.repository import audit, service
 from review_service.repository.models import Contract, User
 
 router = APIRouter()
+T = TypeVar("T")
 
 LegalPage = Annotated[User, Depends(page_roles(*LEGAL_ROLES))]
 QUEUE_STATES = ("submitted", "in_review", "changes_requested")
 PER_PAGE = 50
 TRANSITION_NAMES = {"approved": "Approve", "rejected": "Reject", "changes_requested": "Request changes",
                     "signature_ready": "Mark ready for signature"}
+
+
+def _attempt(session: Session, back: RedirectResponse, invalid: str, action: Callable[[], T]) -> T | Response:
+    """Run one of the API's handlers for a form; a refusal comes back to the page as a one-time message."""
+    try:
+        return action()
+    except ValidationError:
+        return flash(back, invalid, kind="error")
+    except VettedError as exc:
+        session.rollback()
+        return flash(back, exc.message[:1].upper() + exc.message[1:], kind="error")
 
 
 def _local_path(target: str, default: str) -> str:
@@ -121,15 +135,12 @@ def read_contract_page(request: Request, contract_id: int, user: PageUser, sessi
 def decide(contract_id: int, deviation_id: int, user: LegalPage, session: SessionDep, ip: ClientIP,
            decision: Annotated[str, Form()] = "", comment: Annotated[str, Form()] = "") -> Response:
     back = RedirectResponse(f"/contracts/{contract_id}?d={deviation_id}#deviation-detail", status_code=303)
-    try:
-        body = schemas.DecisionCreate(decision=decision, comment=comment)  # type: ignore[arg-type]
-        result = deviation_routes.create_decision(deviation_id, body, user, session, ip)
-    except ValidationError:
-        return flash(back, "Choose accept, reject or offer the fallback; keep the comment under 5,000 characters.",
-                     kind="error")
-    except VettedError as exc:
-        session.rollback()
-        return flash(back, exc.message[:1].upper() + exc.message[1:], kind="error")
+    result = _attempt(session, back, "Choose accept, reject or offer the fallback; keep the comment under 5,000 "
+                      "characters.", lambda: deviation_routes.create_decision(
+                          deviation_id, schemas.DecisionCreate(decision=decision, comment=comment),  # type: ignore[arg-type]
+                          user, session, ip))
+    if isinstance(result, Response):
+        return result
     if result.contract_id != contract_id:  # the form named another contract: show where the decision went
         back = RedirectResponse(f"/contracts/{result.contract_id}?d={deviation_id}", status_code=303)
     return flash(back, f"Recorded: {DECISION_NAMES.get(result.decision, result.decision).lower()}.")
@@ -141,28 +152,21 @@ def comment(contract_id: int, user: PageUser, session: SessionDep, ip: ClientIP,
             deviation_id: Annotated[str, Form()] = "", back: Annotated[str, Form()] = "") -> Response:
     default = f"/contracts/{contract_id}" + (f"?d={deviation_id}#deviation-detail" if deviation_id else "#discussion")
     target = RedirectResponse(_local_path(back, default), status_code=303)
-    try:
-        created = schemas.CommentCreate(body=body, parent_id=int(parent_id) if parent_id.isdigit() else None,
-                                        deviation_id=int(deviation_id) if deviation_id.isdigit() else None)
-        comment_routes.create_comment(contract_id, created, user, session, ip)
-    except ValidationError:
-        return flash(target, "Write a comment first (at most 20,000 characters).", kind="error")
-    except VettedError as exc:
-        session.rollback()
-        return flash(target, exc.message[:1].upper() + exc.message[1:], kind="error")
-    return flash(target, "Comment added.")
+    result = _attempt(session, target, "Write a comment first (at most 20,000 characters).",
+                      lambda: comment_routes.create_comment(contract_id, schemas.CommentCreate(
+                          body=body, parent_id=int(parent_id) if parent_id.isdigit() else None,
+                          deviation_id=int(deviation_id) if deviation_id.isdigit() else None), user, session, ip))
+    return result if isinstance(result, Response) else flash(target, "Comment added.")
 
 
 @router.post("/contracts/{contract_id}/state", dependencies=[Depends(csrf.check)])
 def move(contract_id: int, user: PageUser, session: SessionDep, ip: ClientIP, state: Annotated[str, Form()] = "",
          comment: Annotated[str, Form()] = "", back: Annotated[str, Form()] = "") -> Response:
     target = RedirectResponse(_local_path(back, f"/contracts/{contract_id}"), status_code=303)
-    try:
-        change = schemas.StateChange(state=state, comment=comment)  # type: ignore[arg-type]
-        contract_routes.update_contract_state(contract_id, change, user, session, ip)
-    except ValidationError:
-        return flash(target, "That is not a state a contract can move to.", kind="error")
-    except VettedError as exc:
-        session.rollback()
-        return flash(target, exc.message[:1].upper() + exc.message[1:], kind="error")
+    result = _attempt(session, target, "That is not a state a contract can move to.",
+                      lambda: contract_routes.update_contract_state(
+                          contract_id, schemas.StateChange(state=state, comment=comment),  # type: ignore[arg-type]
+                          user, session, ip))
+    if isinstance(result, Response):
+        return result
     return flash(target, f"The contract is now {STATE_NAMES.get(state, state).lower()}.")
