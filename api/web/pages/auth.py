@@ -19,6 +19,7 @@ from api.web.nav import home_for
 from api.web.render import flash, render
 from api.web.session import OptionalUser, PageUser
 from review_service.repository import audit, service
+from review_service.repository.login_throttle import LoginPolicy, LoginThrottledError
 
 router = APIRouter()
 
@@ -44,8 +45,17 @@ def read_login(request: Request, user: OptionalUser, next: str | None = None) ->
 def login(request: Request, session: SessionDep, settings: SettingsDep, ip: ClientIP,
           username: Annotated[str, Form()] = "", password: Annotated[str, Form()] = "",
           next: Annotated[str, Form()] = "") -> Response:
-    user = service.authenticate(session, username=username.strip(), password=password, ip=ip) \
-        if username.strip() and password else None
+    user = None
+    try:
+        if username.strip() and password:
+            user = service.authenticate(session, username=username.strip(), password=password, ip=ip,
+                                        policy=LoginPolicy.from_settings(settings))
+    except LoginThrottledError as exc:
+        session.commit()  # the audit record of the refused attempt
+        refused = render(request, "login.html", None, status_code=429, next=_safe_next(next) or "",
+                         username=username, error=exc.message[:1].upper() + exc.message[1:])
+        refused.headers["Retry-After"] = str(exc.retry_after)
+        return refused
     session.commit()  # the audit record of the attempt, whichever way it went
     if user is None:
         return render(request, "login.html", None, status_code=401, next=_safe_next(next) or "",
