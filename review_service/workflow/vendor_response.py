@@ -21,6 +21,7 @@ the document's bytes.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import io
 from dataclasses import dataclass, field
@@ -62,20 +63,41 @@ class ResponseComment:
 
 
 @dataclass(frozen=True)
+class ResponseIssue:
+    """One deviation found in a clause: what is wrong, and legal's decision on it."""
+
+    reason: str
+    decision: str | None  # accept | reject | fallback | None (undecided)
+    decided_by: str | None = None
+    decided_at: dt.datetime | None = None
+
+
+@dataclass(frozen=True)
 class ResponsePoint:
-    """One deviation as the vendor reads it."""
+    """One clause of the vendor's draft (or one missing clause) as the vendor reads it, with every deviation
+    found in it: a lawyer answers a clause once, not once per rule it breaks."""
 
     topic: str
     clause_ref: str  # "Clause 7 (Limitation of Liability)", or "Missing clause"
     vendor_text: str | None  # None when the clause is missing
-    reason: str
-    decision: str | None  # accept | reject | fallback | None (undecided)
+    issues: list[ResponseIssue]
     proposal_kind: str | None  # "fallback" | "standard" | None (nothing to propose)
     proposed_text: str | None
     redline: list[dict[str, str]]
     comments: list[ResponseComment] = field(default_factory=list)
-    decided_by: str | None = None
-    decided_at: dt.datetime | None = None
+
+    @property
+    def decision(self) -> str | None:
+        """The clause's outcome: accepted when every issue is; rejected when any is; undecided while any is;
+        otherwise settled with the fallback."""
+        decisions = [i.decision for i in self.issues]
+        if all(d == "accept" for d in decisions):
+            return "accept"
+        if "reject" in decisions:
+            return "reject"
+        if None in decisions:
+            return None
+        return "fallback"
 
 
 @dataclass(frozen=True)
@@ -152,20 +174,24 @@ def _clause_ref(clause: dict[str, Any] | None, topic: str) -> str:
     return f"{label} ({heading.strip().rstrip('.')})" if heading else f"{label} ({topic})"
 
 
-def _proposal(entry: dict[str, Any], clause: dict[str, Any] | None, decision: str | None
-              ) -> tuple[str | None, str | None, list[dict[str, str]]]:
-    """The language proposed for a deviation and its redline from the vendor's wording."""
-    fallback, standard = entry.get("fallback_text"), entry.get("library_text")
+def _proposal(group: list[tuple[dict[str, Any], Deviation | None]], clause: dict[str, Any] | None,
+              decision: str | None) -> tuple[str | None, str | None, list[dict[str, str]]]:
+    """The language proposed for a clause and its redline from the vendor's wording: the fallback when legal
+    settled the clause with it, the approved text otherwise."""
+    open_entries = [e for e, row in group if row is None or row.decision != "accept"] or [e for e, _ in group]
+    fallback = next((e.get("fallback_text") for e, row in group if row is not None and row.decision == "fallback"
+                     and e.get("fallback_text")), None)
+    standard = next((e for e in open_entries if e.get("library_text")), None)
     if decision == "fallback" and fallback:
-        kind, text = "fallback", str(fallback)
-    elif standard:
-        kind, text = "standard", str(standard)
+        kind, text, stored = "fallback", str(fallback), None
+    elif standard is not None:
+        kind, text, stored = "standard", str(standard["library_text"]), standard.get("redline")
     else:
         return None, None, []
     if clause is None:
         return kind, text, [{"op": "insert", "text": " ".join(text.split())}]
-    if kind == "standard" and entry.get("redline"):
-        return kind, text, list(entry["redline"])  # the engine's own redline, vendor wording → approved text
+    if stored:
+        return kind, text, list(stored)  # the engine's own redline, vendor wording → approved text
     return kind, text, redline(_clause_body(clause), text)
 
 
@@ -205,31 +231,37 @@ def gather(session: Session, contract: Contract, *, prepared_by: User, version_n
                 by_deviation.setdefault(c.deviation_id, []).append(
                     ResponseComment(c.author.display_name, c.body.strip(), c.created_at))
 
-    points: list[tuple[int, ResponsePoint]] = []
+    # Deviations above info, grouped by clause in the draft's order; missing clauses after, one each.
+    groups: dict[str, list[tuple[dict[str, Any], Deviation | None]]] = {}
     for ordinal, entry in enumerate(entries):
         if entry.get("severity") == "info":
             continue
-        row = rows.get(ordinal)
-        decision = row.decision if row is not None else None
-        clause = clauses.get(entry.get("clause_id") or "")
-        topic = topic_name(entry.get("clause_type"))
-        kind, text, runs = _proposal(entry, clause, decision)
-        comments = []
-        if row is not None and row.comment and row.comment.strip():
-            decider = people.get(row.decided_by) if row.decided_by is not None else None
-            comments.append(ResponseComment(decider.display_name if decider else "Legal", row.comment.strip(),
-                                            row.decided_at))
-        if row is not None:
-            comments += by_deviation.get(row.id, [])
-        decider = people.get(row.decided_by) if row is not None and row.decided_by is not None else None
-        point = ResponsePoint(
-            topic=topic, clause_ref=_clause_ref(clause, topic),
-            vendor_text=_clause_body(clause) if clause is not None else None,
-            reason=plain_reason(entry), decision=decision, proposal_kind=kind, proposed_text=text, redline=runs,
-            comments=comments, decided_by=decider.display_name if decider else None,
-            decided_at=row.decided_at if row is not None else None)
-        # In the order of the draft; missing clauses at the end.
-        points.append((order.get(clause["id"], len(order)) if clause else len(order) + ordinal, point))
+        key = entry.get("clause_id") if entry.get("clause_id") in clauses else f"missing:{ordinal}"
+        groups.setdefault(str(key), []).append((entry, rows.get(ordinal)))
+
+    def name(user_id: int | None) -> str | None:
+        person = people.get(user_id) if user_id is not None else None
+        return person.display_name if person else None
+
+    points: list[tuple[int, ResponsePoint]] = []
+    for index, (key, group) in enumerate(groups.items()):
+        clause = clauses.get(key)
+        topics = list(dict.fromkeys(topic_name(e.get("clause_type")) for e, _ in group))
+        issues, comments = [], []
+        for entry, row in group:
+            issues.append(ResponseIssue(plain_reason(entry), row.decision if row else None,
+                                        name(row.decided_by) if row else None, row.decided_at if row else None))
+            if row is not None and row.comment and row.comment.strip():
+                comments.append(ResponseComment(name(row.decided_by) or "Legal", row.comment.strip(),
+                                                row.decided_at))
+            if row is not None:
+                comments += by_deviation.get(row.id, [])
+        point = ResponsePoint(topic=" and ".join(topics), clause_ref=_clause_ref(clause, topics[0]),
+                              vendor_text=_clause_body(clause) if clause is not None else None, issues=issues,
+                              proposal_kind=None, proposed_text=None, redline=[], comments=comments)
+        kind, text, runs = _proposal(group, clause, point.decision)
+        point = dataclasses.replace(point, proposal_kind=kind, proposed_text=text, redline=runs)
+        points.append((order.get(key, len(order) + index), point))
     points.sort(key=lambda p: p[0])
     version = review.version
     return VendorResponse(
@@ -375,14 +407,20 @@ def _point(doc: Any, number: int, p: ResponsePoint) -> None:
         _label(para, "Your clause: ")
         para.add_run(p.vendor_text).italic = True
     para = doc.add_paragraph()
-    _label(para, "What needs to change: ")
-    para.add_run(p.reason)
+    _label(para, "What needs to change:" if len(p.issues) > 1 else "What needs to change: ")
+    if len(p.issues) == 1:
+        para.add_run(p.issues[0].reason)
+    else:
+        for issue in p.issues:
+            item = doc.add_paragraph(style="List Bullet")
+            item.add_run(issue.reason + " ")
+            item.add_run(f"({SHORT_POSITIONS[issue.decision].lower()})").font.color.rgb = MUTED
     para = doc.add_paragraph()
     _label(para, "Our position: ")
     para.add_run(POSITIONS.get(p.decision, POSITIONS[None]))
-    if p.decided_by and p.decided_at:
-        meta = para.add_run(f" (decided by {p.decided_by}, {_date(p.decided_at)})")
-        meta.font.color.rgb = MUTED
+    deciders = sorted({f"{i.decided_by}, {_date(i.decided_at)}" for i in p.issues if i.decided_by and i.decided_at})
+    if deciders and p.decision is not None:
+        para.add_run(f" (decided by {'; '.join(deciders)})").font.color.rgb = MUTED
     if p.proposed_text:
         label = "Compromise language" if p.proposal_kind == "fallback" else "Our standard language"
         para = doc.add_paragraph()

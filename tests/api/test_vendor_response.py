@@ -26,8 +26,9 @@ SECURITY_TEXT = "The Vendor maintains a written information security programme w
 
 
 def _rich_contract(world: World) -> int:
-    """A contract whose review has a payment deviation with the engine's redline, a high-severity missing clause
-    and an unrecognised clause (plus the info finding the world's reviews always carry)."""
+    """A contract whose review has two deviations in its payment clause (one with the engine's redline), a
+    high-severity missing clause and an unrecognised clause (plus the info finding the world's reviews always
+    carry)."""
     cid = world.contract(reviewed=False)
     with session_scope(world.engine) as s:
         version = s.get(Contract, cid).versions[-1]
@@ -48,7 +49,9 @@ def _rich_contract(world: World) -> int:
     odd = Deviation(law.id, None, "unrecognized", "unrecognized", "low", "This clause matches no clause type in the "
                     "library: a term the playbook does not cover. Read it before accepting.",
                     Evidence(law.text, law.start, law.end), None, None, [])
-    review = dataclasses.replace(review, deviations=[payment, review.deviations[1], missing, odd])
+    late = dataclasses.replace(payment, rule="payment_terms.late_fee_too_high", message="Payment Terms: a late "
+                               "charge. The draft says 1.5 percent per month; the playbook requires at most 1.0.")
+    review = dataclasses.replace(review, deviations=[payment, review.deviations[1], missing, odd, late])
     with session_scope(world.engine) as s:
         service.record_review(s, version_id=version_id, review=review, vectors=vectors)
     return cid
@@ -72,7 +75,10 @@ def test_vendor_response_docx_reads_as_the_review_with_decisions(client, engine,
     cid = _rich_contract(world)
     devs = _deviations(world, cid)
     pay, odd = devs["payment_terms.payment_days_too_short"], devs["unrecognized"]
+    late = devs["payment_terms.late_fee_too_high"]
     legal = world.headers("legal")
+    assert client.post(f"/api/deviations/{late}/decision", headers=legal,
+                       json={"decision": "accept", "comment": ""}).status_code == 200
     assert client.post(f"/api/deviations/{pay}/decision", headers=legal,
                        json={"decision": "fallback", "comment": "Thirty days is as far as we can go."}
                        ).status_code == 200
@@ -96,7 +102,7 @@ def test_vendor_response_docx_reads_as_the_review_with_decisions(client, engine,
     assert headings[0] == "Response to Acme Cloud"
     assert "Summary" in headings and "Changes we ask for" in headings and "Points we accept as drafted" in headings
     assert headings.index("Changes we ask for") < headings.index("Points we accept as drafted")
-    # The changes in the draft's order, the missing clause last; numbered.
+    # One section per clause (both payment deviations in one), in the draft's order, the missing clause last.
     point_headings = [h for h in headings if h[:1].isdigit()]
     assert point_headings == ["1. Payment terms: Clause (Payment terms)",
                               "2. Information security: Missing clause"]
@@ -130,6 +136,8 @@ def test_vendor_response_docx_reads_as_the_review_with_decisions(client, engine,
                      "information_security.missing", "library"):
         assert internal not in text, internal
     assert "our contracting policy requires at least 30" in text
+    assert "our contracting policy requires at most 1.0. (accepted as drafted)" in text
+    assert "(agree with changes)" in text
     assert "No security programme" not in text  # the info finding is not raised with the vendor
 
     # Vetted's own reader takes the file like any vendor draft, the table rows included.
@@ -144,6 +152,7 @@ def test_vendor_response_docx_reads_as_the_review_with_decisions(client, engine,
                           .order_by(AuditEvent.seq.desc())).first()
     assert event.actor == "pat" and event.target == f"contract:{cid}"
     assert event.detail == {"document": "vendor_response", "number": 1, "changes": 2, "accepted": 1}
+    assert response.headers["content-type"] == DOCX
 
 
 def test_vendor_response_before_any_decision_is_a_draft_with_the_standard_language(client, engine, store) -> None:
