@@ -20,10 +20,15 @@ NAV: list[NavLink] = [
     NavLink("Upload", "/upload", ("procurement", "legal", "senior_legal")),
     NavLink("My requests", "/requests", ("procurement",)),
     NavLink("Queue", "/queue", LEGAL),
+    NavLink("Library", "/library", EVERYONE),
+    NavLink("Dashboard", "/dashboard", EVERYONE),
+    NavLink("Admin", "/admin", ("admin",)),
+    NavLink("Audit log", "/admin/audit", LEGAL),
 ]
 
 # Where each role lands after signing in (and at /).
-HOME: dict[str, str] = {"procurement": "/requests", "legal": "/queue", "senior_legal": "/queue"}
+HOME: dict[str, str] = {"procurement": "/requests", "legal": "/queue", "senior_legal": "/queue",
+                        "admin": "/admin/users", "finance": "/dashboard"}
 DEFAULT_HOME = "/account"
 
 

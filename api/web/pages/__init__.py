@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from api.web.pages import auth, legal, procurement
+from api.web.pages import admin, auth, dashboard, legal, library, procurement, versions
 
-ROUTERS: list[APIRouter] = [auth.router, procurement.router, legal.router]
+ROUTERS: list[APIRouter] = [auth.router, procurement.router, legal.router, library.router, dashboard.router,
+                            versions.router, admin.router]
