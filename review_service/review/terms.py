@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import bisect
 import calendar
+import itertools
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, fields
@@ -1420,7 +1421,8 @@ _LABEL_BEFORE = [
         r"\bbegin(?:s|ning)?\s+on)\s*(?:this|the)?\s*$", re.I)),
     ("expiration", re.compile(
         r"(?:\b(?:expire[sd]?|expiring|expiration|expiry|terminat(?:e|es|ing|ion)|end(?:s|ing)?|continu(?:e|es|ing)|"
-        r"remain\s+in\s+(?:full\s+)?(?:force|effect)[^.;]{0,30})\s+(?:on|at|upon|until|through|as\s+of)"
+        r"conclud(?:e|es|ing)|remain\s+in\s+(?:full\s+)?(?:force|effect)[^.;]{0,30})\s+(?:on|at|upon|until|through|as\s+of)"
+        r"|\b(?:shall|will)\s+(?:expire|terminate|end|conclude)|\b(?:expiring|concluding|ending)"
         r"|\buntil|\bthrough|\bExpiration\s+Date\s*[:\-]?|\bTermination\s+Date\s*[:\-]?|\bEnd\s+Date\s*[:\-]?|"
         r"\bContract\s+end\s*:?)\s*(?:and\s+including\s+)?(?:this|the)?\s*$", re.I)),
     ("agreement", re.compile(
@@ -1945,12 +1947,22 @@ _ANNIVERSARY_RE = re.compile(
     rf"\b(?:(?P<w>{_ORD_WORDS_RE})|(?P<n>\d{{1,2}})\s?(?:st|nd|rd|th|t\s?h))\s*(?:\(\s*\d{{1,2}}\s?(?:st|nd|rd|th|t\s?h)?\s*\)\s*)?"
     r"(?:year\s+)?anniversary\b", re.I)
 _TERM_BEFORE_RE = re.compile(
-    r"(?:\bfor|\bof|\bbe|\bis|\buntil(?:\s+the)?|\bending|\bend|\bexpire|\bexpiring|\bthrough|\blast|"
+    r"(?:\bfor|\bof|\bbe|\bis|\buntil(?:\s+the)?|\b(?:ending|end|expire|expiring|terminate|terminating|conclude|"
+    r"concluding)(?:\s+(?:on|at|upon))?(?:\s+the)?|\bthrough|\blast|"
     r"\bperiod\s+of|\bterm\s+of|\bduration\s+of|\binitial\s+period\s+of)\s+(?:a\s+|an\s+|the\s+)?"
     r"(?:(?:initial|fixed|minimum|further|period\s+of|term\s+of)\s+)*$", re.I)
 _TERM_AFTER_RE = re.compile(
     r"\s*(?:\(\s*\)\s*)?(?:(?:full\s+)?(?:calendar\s+)?(?:period|term)\s+)?(?:anniversary|after|from|following|thereafter|"
+    r"subsequent|later|beyond|"
     r"commencing|beginning|starting|period|term|\(|[,.;]|$|unless|and|as\s+of)", re.I)
+
+
+# Where the initial term stops and renewals start; "shall extend for a period of five years" is the term itself.
+_TERM_RENEW_RE = re.compile(
+    r"\b(?:renew\w*|extension|successive|thereafter\s+for|extend\w*(?!\s+(?:for\s+(?:a\s+period\s+of|the\s+period|an?\s+"
+    r"(?:initial\s+)?(?:term|period)\s+of)|until|through|to\s+(?:the|and)))|(?:may|option\s+to|right\s+to)\s+(?:be\s+)?extend)\b",
+    re.I)
+_FIRST_VERB_RE = re.compile(r"\b(?:shall|will|is|are|be|continues?|commences?|remains?|expires?)\b", re.I)
 
 
 def initial_term(text: str) -> Duration | None:
@@ -1971,7 +1983,8 @@ def initial_term(text: str) -> Duration | None:
         sent = text[s0:s1]
         if not _TERM_SENTENCE_RE.search(sent):
             continue
-        renew = re.search(r"\b(?:renew\w*|extend\w*|extension|successive|thereafter\s+for)\b", sent, re.I)
+        verb = _FIRST_VERB_RE.search(sent)
+        renew = _TERM_RENEW_RE.search(sent, verb.start() if verb else 0)
         limit = s0 + (renew.start() if renew else len(sent))
         found: list[Duration] = []
         for d in map(lambda x: _in_sentence(x, s0), durations(sent)):
@@ -2164,53 +2177,141 @@ def effective_date(text: str) -> date | None:
 
 
 _PERPETUAL = re.compile(
-    r"\bperpetu(?:al|ity)\b|\bindefinite(?:ly)?\b|\buntil\s+(?:terminated|such\s+time|either\s+party|the\s+"
-    r"(?:parties|agreement)\s+(?:is\s+)?terminat)|\bunless\s+and\s+until\s+terminated\b|\bcontinue\s+"
-    r"(?:thereafter\s+)?(?:in\s+(?:full\s+)?(?:force|effect)\s+)?until\s+terminated\b", re.I)
-
+    r"\bperpetu\w*|\bindefinite(?:ly)?\b|\bunlimited\s+(?:period|term|duration)|\buntil\s+(?:terminated|such\s+time|"
+    r"either\s+party|the\s+(?:parties|agreement)\s+(?:is\s+)?terminat)|\bunless\s+and\s+until\s+(?:terminated|either|one)\b"
+    r"|\bcontinue\s+(?:thereafter\s+)?(?:in\s+(?:full\s+)?(?:force|effect)\s+)?until\s+terminated\b|\bshall\s+not\s+be\s+"
+    r"terminable\b", re.I)
+# The agreement itself runs without end: the perpetual words tied to the agreement's own duration ("This
+# Agreement shall continue in effect until terminated", "The term of this Agreement is perpetual"), not to a
+# licence, a survival clause or a recital.
+_PERPETUAL_TERM_RE = re.compile(
+    r"\b(?:this\s+(?:Agreement|Contract)|the\s+Term|term\s+of\s+(?:this|the)\s+(?:Agreement|Contract))\b[^.;]{0,120}?"
+    r"\b(?:continu\w*|remain\w*|be\s+in\s+(?:full\s+)?(?:force|effect)|is\s+valid|valid|entered\s+into|shall\s+be|is|"
+    r"will\s+be)\b[^.;]{0,80}?(?:" + _PERPETUAL.pattern + ")", re.I)
+# An evergreen after a fixed term, a survival clause, a severability clause: no perpetual agreement.
+_NOT_PERPETUAL_RE = re.compile(
+    r"\bsurviv\w*|\b(?:after|following|upon\s+(?:the\s+)?expir\w*\s+of)\s+the\s+(?:initial\s+)?term\b|month[\s-]+to[\s-]+month|"
+    r"year[\s-]+to[\s-]+year|\bheld\s+to\s+be\b|\binvalid\b|\bunenforceable\b", re.I)
+# Periods that run after the agreement ends or alongside it: survival, non-solicitation, audit, records.
+_AFTER_TERM_RE = re.compile(
+    r"\b(?:during|throughout)\s+the\s+(?:term|Term)\b|\bsurviv\w*|\b(?:following|after|from)\s+(?:the\s+)?(?:date\s+of\s+)?"
+    r"(?:any\s+|its\s+|such\s+)?(?:termination|expiration|expiry|cancellation|non-renewal)", re.I)
+# A party's right to end the agreement early ("Vyera may terminate this Agreement on or after the second
+# anniversary"): no term clause unless the sentence also states the term.
+_TERMINATION_RIGHT_RE = re.compile(
+    r"\b(?:right|entitled|option)\s+to\s+terminate|\bmay\s+(?:immediately\s+)?terminate", re.I)
 
 _FROM_EFFECTIVE = re.compile(
-    r"\b(?:Effective\s+Date|date\s+(?:hereof|of\s+this\s+Agreement|first\s+(?:written|set\s+forth|above|stated))|"
-    r"execution|signing|date\s+above)\b", re.I)
+    r"\b(?:Effective\s+Date|Commencement\s+Date|date\s+(?:hereof|of\s+this\s+Agreement|first\s+(?:written|set\s+forth|above|"
+    r"stated))|execution|signing|date\s+above)\b", re.I)
+# A term measured from another event ("three years from the Launch Date", "following the RFS Date", "after the
+# First Commercial Sale", "from the date of delivery"): the effective date cannot stand in for it.
+_OTHER_START_RE = re.compile(
+    r"\b(?:from|after|following|subsequent\s+to|commencing\s+(?:on|with)|beginning\s+(?:on|with)|through)\s+(?:the\s+)?"
+    r"(?:date\s+(?:of|on\s+which|when)\s+(?:the\s+)?)?(?:(?!Effective|Execution|Commencement|Signing|Agreement)"
+    r"(?-i:[A-Z][\w-]*(?:\s+[A-Z][\w-]*){0,3}\s+Date)|launch|closing|first\s+commercial|delivery|installation|acceptance|"
+    r"in-service|purchase\s+order|completion|opening)", re.I)
 _TERM_CLAUSE = re.compile(
-    r"\b(?:the\s+term|initial\s+term|term\s+of\s+this|this\s+(?:agreement|contract))\b", re.I)
+    r"\b(?:the\s+term|initial\s+term|term\s+of\s+this|this\s+(?:agreement|contract))\b"
+    r"|^\W*(?:\d[\d.]*\s*)?[\"“]?(?:Initial\s+)?Term[\"”]?\s+(?:shall\s+)?means?\b|\bterm\s*:", re.I)
 _TERM_VERB = re.compile(
-    r"\b(?:continu\w*|remain\w*|expir\w*|terminat\w*|commenc\w*|in\s+effect|in\s+force|term\s+of|shall\s+be)\b", re.I)
+    r"\b(?:continu\w*|remain\w*|expir\w*|terminat\w*|commenc\w*|conclud\w*|in\s+effect|in\s+force|term\s+of|shall\s+be|"
+    r"valid|entered\s+into\s+for|means?)\b|\bterm\s*:", re.I)
+# A term clause's heading just before (or at the start of) the sentence: "11. TERM AND TERMINATION", "Term.".
+_TERM_HEADING_RE = re.compile(
+    r"\b(?:TERM|Term|DURATION|Duration)(?:\s+(?:and|AND|&|;)\s+(?:Termination|TERMINATION|Renewal|RENEWAL))?"
+    r"(?:\s+(?:of|OF)\s+(?:the\s+|THE\s+|this\s+|THIS\s+)?(?:Agreement|AGREEMENT|Contract|CONTRACT))?\s*(?:[.:\n]|\s{2,})")
+_STARTS_ON_RE = re.compile(
+    r"\b(?:commenc\w*|begin\w*|start\w*|effective|from)\s+(?:on\s+|as\s+of\s+)?(?:the\s+)?$", re.I)
+_OUTER_LIMIT_RE = re.compile(r"\bno\s+(?:event\s+)?later\s+than\s*$", re.I)
+# A sentence whose subject is the agreement's term: "The term of this Agreement is five (5) years", "This
+# Agreement shall have an initial term of three (3) years", "This Agreement shall continue for two years".
+_TERM_SUBJECT_RE = re.compile(
+    r"\b(?:the\s+(?:initial\s+)?term(?:\s+of\s+(?:this|the)\s+(?:agreement|contract))?\s+(?:shall|will|is)|this\s+"
+    r"(?:agreement|contract)(?:[^.;]{0,80}?,)?\s+(?:shall|will)\s+(?:automatically\s+)?(?:have|be\s+for|continue|remain|"
+    r"be\s+in\s+(?:full\s+)?(?:force|effect)|be\s+effective|become\s+effective|commence|begin|expire|terminate|end|run)"
+    r"|this\s+(?:agreement|contract)\s+(?:is\s+for|is\s+effective|is\s+valid|expires|terminates|commences|begins)"
+    r"|(?:initial\s+)?term\s+of\s+(?:this|the)\s+(?:agreement|contract))\b", re.I)
+_EVENT_START = (
+    r"(?:the\s+)?(?!Effective\s+Date|Execution\s+Date|Commencement\s+Date|date\s+(?:hereof|of\s+(?:this|the)\s+"
+    r"(?:Agreement|Contract)|(?:first\s+)?(?:above\s+)?(?:written|set\s+forth))|execution|signing|the\s+Effective)")
+_MEASURED_FROM_EVENT_RE = re.compile(
+    r"\s*(?:\(\s*\w*\s*\)\s*)?(?:full\s+)?(?:calendar\s+)?(?:years?|months?)?\s*(?:from|after|following|subsequent\s+to)\s+"
+    + _EVENT_START + r"(?:date\s+(?:the|on\s+which|when)\b|(?-i:[A-Z][\w-]*(?:\s+[A-Z][\w-]*){0,3}\s+Date)|launch|"
+    r"closing|first\s+commercial|delivery|installation|acceptance|in-service|completion|opening|the\s+first)", re.I)
+_COMMENCES_ON_EVENT_RE = re.compile(
+    r"\b(?:commenc\w*|begin\w*|start\w*|effective)\s+(?:on|as\s+of|upon|with)\s+" + _EVENT_START
+    + r"(?-i:[A-Z][\w-]*(?:\s+[A-Z][\w-]*){0,3}\s+Date)", re.I)
+_DATE_RANGE_GAP_RE = re.compile(r"\s*(?:to|through|thru|until|till|-|–|—)\s*(?:and\s+including\s+)?$", re.I)
 
 
 def expiration_from(src: str, doc_text: str, *, any_date: bool = True) -> date | Literal["perpetual"] | None:
-    """An explicit expiration date in ``src``; else the start date plus the initial term (the start being a
-    date in ``src`` that the term commences on, or the document's effective date when ``src`` measures the
-    term from it); else "perpetual" when ``src`` says so; else (``any_date``) the last date in ``src``."""
+    """The expiration that ``src`` (a term clause) gives, or ``None``.
+
+    In order: a date it calls the expiration ("expires on", "until", "through", "shall terminate December
+    31, 2023", "(the "Expiration Date")"); the end of a range ("November 1, 2014 to October 31, 2017"); the
+    start plus the initial term, the start being a date in ``src`` that the term commences on, else the
+    document's effective date (or its agreement date) when ``src`` measures the term from it or names no
+    other start ("The term of this Agreement is five (5) years"); "perpetual" when ``src`` says the agreement
+    runs without end ("perpetually", "indefinitely", "for an unlimited period", "until terminated"); else
+    (``any_date``) the last date in ``src``.
+
+    Refuses (``None``) a term measured from another event ("three years from the Launch Date", "following
+    the RFS Date", "after the First Commercial Sale").
+    """
     ds = dates(src)
     for d in ds:
-        if d.label == "expiration":
+        if d.label == "expiration" or _OUTER_LIMIT_RE.search(src[max(0, d.start - 30) : d.start]):
             return d.value
+    for a, b in itertools.pairwise(ds):
+        if _DATE_RANGE_GAP_RE.match(src[a.end : b.start]) and b.value > a.value:
+            return b.value
     term = initial_term(src)
+    if term is not None and (_MEASURED_FROM_EVENT_RE.match(src, term.end) or _COMMENCES_ON_EVENT_RE.search(src)):
+        return None  # "three (3) years from the Launch Date", "commence on the Services Commencement Date"
     if term is not None:
         start = next((d.value for d in ds if d.label in ("effective", "agreement")), None)
-        if start is None and ds and re.search(r"\b(?:commenc|begin|start|effective)", src, re.I):
-            start = ds[0].value
-        if start is None and _FROM_EFFECTIVE.search(src):
+        if start is None:
+            start = next((d.value for d in ds if _STARTS_ON_RE.search(src[max(0, d.start - 40) : d.start])), None)
+        named_no_other_start = _TERM_SUBJECT_RE.search(src) and not _OTHER_START_RE.search(src)
+        if start is None and (_FROM_EFFECTIVE.search(src) or named_no_other_start):
             start = effective_date(doc_text) or agreement_date(doc_text)
         if start is not None:
             return term.add_to(start)
         return None
-    if _PERPETUAL.search(src):
+    if _PERPETUAL_TERM_RE.search(src) and not _NOT_PERPETUAL_RE.search(src):
         return "perpetual"
     return ds[-1].value if ds and any_date else None
 
 
 def expiration_date(doc_text: str) -> date | Literal["perpetual"] | None:
-    """Whole document: the first sentence about the agreement's term that yields an expiration."""
+    """When the contract expires: a date, ``"perpetual"``, or ``None`` when it cannot tell.
+
+    Reads the sentences about the agreement's term (see :func:`expiration_from`) and prefers, in order, one
+    under a term heading ("11. TERM AND TERMINATION", "Term.") that gives a date, one under such a heading
+    that says perpetual, then the first elsewhere that gives a date, then one that says perpetual.
+    """
+    best: tuple[int, date | Literal["perpetual"]] | None = None
     for s0, s1 in sentence_spans(doc_text):
         sent = doc_text[s0:s1]
-        if _TERM_CLAUSE.search(sent) and _TERM_VERB.search(sent) and not _DEFINITION_RE.match(sent):
-            got = expiration_from(sent, doc_text, any_date=False)
-            if got is not None:
-                return got
-    return None
-
+        if not (_TERM_CLAUSE.search(sent) and _TERM_VERB.search(sent)):
+            continue
+        if (_DEFINITION_RE.match(sent) and not _TERM_CLAUSE.match(sent)) or _AFTER_TERM_RE.search(sent):
+            continue
+        if _TERMINATION_RIGHT_RE.search(sent) and not _TERM_SUBJECT_RE.search(sent):
+            continue
+        got = expiration_from(sent, doc_text, any_date=False)
+        if got is None:
+            continue
+        headed = bool(_TERM_HEADING_RE.search(doc_text, max(0, s0 - 60), min(s1, s0 + 40)))
+        if not headed and not (_TERM_SUBJECT_RE.search(sent) or _TERM_CLAUSE.match(sent)):
+            continue  # outside a term clause, only a sentence about the agreement's own term counts
+        rank = 2 * headed + (got != "perpetual")
+        if best is None or rank > best[0]:
+            best = (rank, got)
+        if rank == 3:
+            break
+    return None if best is None else best[1]
 
 
 # --------------------------------------------------------------------------------------------- all at once

@@ -24,6 +24,7 @@ from review_service.review.terms import (
     dates,
     durations,
     effective_date,
+    expiration_date,
     extract_terms,
     fee_caps,
     governing_law,
@@ -638,6 +639,53 @@ def test_terms_effective_date_refuses(text: str) -> None:
 
 def test_terms_agreement_date_falls_back_to_the_signatures() -> None:
     assert agreement_date("SUPPLY AGREEMENT between Northwind Ltd and Saltmarsh Inc." + _SIGNED) == date(2021, 3, 9)
+
+
+_MADE = "This Supply Agreement is made on 2 May 2019 between Northwind Ltd (\"Buyer\") and Saltmarsh Inc. (\"Seller\")."
+
+
+@pytest.mark.parametrize(
+    ("clause", "expected"),
+    [
+        # the effective date plus the initial term, in words or numerals, with no start named
+        ("7. Term. The term of this Agreement is three years.", date(2022, 5, 2)),
+        ("7. Term. This Agreement shall continue for a period of twenty-four (24) months from the date hereof.",
+         date(2021, 5, 2)),
+        ("7. Term and Renewal. The term of this Agreement shall begin on the Effective Date and continue for five "
+         "(5) years, and shall then renew for successive one (1) year periods.", date(2024, 5, 2)),
+        # an explicit date, a range, an outer limit
+        ("7. Term. This Agreement shall commence on the Effective Date and shall expire December 31, 2023.",
+         date(2023, 12, 31)),
+        ("7. TERM: June 1, 2019 to May 31, 2021", date(2021, 5, 31)),
+        ("7. Term. This Agreement shall terminate five (5) years after the first shipment, but in no event later "
+         "than June 30, 2025.", date(2025, 6, 30)),
+        # perpetual
+        ("7. Term. This Agreement shall continue in full force and effect until terminated by either party.",
+         "perpetual"),
+        ("7. Duration. This Agreement is entered into for an unlimited period of time.", "perpetual"),
+    ],
+)
+def test_terms_expiration_date(clause: str, expected: object) -> None:
+    assert expiration_date(_MADE + _BODY + "\n\n" + clause) == expected
+
+
+@pytest.mark.parametrize(
+    "clause",
+    [
+        # measured from an event the text cannot date
+        "7. Term. The term of this Agreement shall end three (3) years from the Launch Date.",
+        "7. Term. The term of this Agreement shall commence on the Services Commencement Date and continue for ten "
+        "(10) years.",
+        # periods that run alongside or after the agreement
+        "9. Non-solicitation. During the term of this Agreement and for two (2) years thereafter, neither party shall "
+        "solicit the other's employees.",
+        # an evergreen after the initial term, a survival clause: no perpetual agreement
+        "7. Renewal. After the Initial Term, this Agreement shall continue on a month to month basis until terminated.",
+        "12. Survival. Sections 8 and 9 of this Agreement shall survive indefinitely.",
+    ],
+)
+def test_terms_expiration_date_refuses(clause: str) -> None:
+    assert expiration_date(_MADE + _BODY + "\n\n" + clause) is None
 
 
 # ------------------------------------------------------------------------------------------ renewals and terms
