@@ -62,7 +62,8 @@ NORMALISATION = {
         "answer parsed as one or more durations (\"60) days\", \"180 days / 6 months\" as alternatives); right "
         "when the predicted length in days equals one of them (within half a day)."),
     "Agreement Date": (
-        "answer m/d/yy or m/d/yyyy; compared on month, day and year (two-digit years compared modulo 100). "
+        "answer m/d/yy or m/d/yyyy (read day first when the first number exceeds 12: \"31/01/2025\"); compared on "
+        "month, day and year (two-digit years compared modulo 100). "
         "Template dates with blanks (\"[]/[]/2020\") and multi-date answers need a partial or second date and "
         "count as misses."),
     "Effective Date": "as Agreement Date.",
@@ -142,6 +143,8 @@ def gold_dates(answer: str) -> list[tuple[int | None, int | None, int | None]]:
     out: list[tuple[int | None, int | None, int | None]] = []
     for m in _GOLD_DATE.finditer(answer):
         mo, d, y = (None if "[" in g else int(g) for g in m.groups())
+        if mo is not None and d is not None and mo > 12 >= d:
+            mo, d = d, mo  # written day first ("31/01/2025")
         out.append((mo, d, None if y is None else y % 100))
     return out
 
