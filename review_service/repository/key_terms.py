@@ -1,5 +1,7 @@
 """The key-terms summary a contract carries: who, how much, from when, for how long, when it renews and by when
-notice must be given, payment terms, governing law.
+notice must be given, payment terms, governing law. Dates: ``agreement_date`` (the date it bears),
+``effective_date`` (when it takes effect; the agreement date when it states none), ``expiration_date`` (the end of
+the initial term: an ISO date, "perpetual", or None when the text cannot tell).
 
 Built from a review (the parameter readings of the matched clauses and the preamble's parties and dates), with
 the whole-document readers of ``review.terms`` filling what no matched clause gave. "Did this contract renew?"
@@ -28,6 +30,10 @@ def _duration(d: t.Duration | None) -> dict[str, Any] | None:
     return None if d is None else {"value": d.value, "unit": d.unit, "days": d.days, "text": d.text}
 
 
+def _iso(day: dt.date | None) -> str | None:
+    return None if day is None else day.isoformat()
+
+
 def _as_duration(value: float, unit: str) -> t.Duration:
     from review_service.review import terms as t
 
@@ -42,9 +48,13 @@ def key_terms(review: Review, *, currency: str = "USD") -> dict[str, Any]:
     text = review.document.text
     front = review.terms[0] if review.terms else {}
     parties = front.get("parties") or [{"name": p.name, "alias": p.alias} for p in t.parties(text)]
-    dates = front.get("dates") or [d.to_dict() for d in t.dates(text)]
-    effective = next((d["value"] for d in dates if d.get("label") == "effective"), None) or next(
-        (d["value"] for d in dates if d.get("label") == "agreement"), None)
+    # The dates the front matter labels, else the whole-document readers (definitions, the term clause, the
+    # signature blocks): a date labelled "effective" somewhere in the body may be a termination's or a price's.
+    dates = front.get("dates") or []
+    agreement = next((d["value"] for d in dates if d.get("label") == "agreement"), None) or _iso(t.agreement_date(text))
+    effective = next((d["value"] for d in dates if d.get("label") == "effective"), None) or _iso(
+        t.effective_date(text)) or agreement
+    expiration = t.expiration_date(text)
 
     initial = t.initial_term(text)
     renewal = t.renewal_term(text)
@@ -56,11 +66,13 @@ def key_terms(review: Review, *, currency: str = "USD") -> dict[str, Any]:
     if notice_days is None and (notice := t.renewal_notice(text)) is not None:
         notice_days = notice.days
 
+    # The renewal date is the end of the initial term as the term clause gives it (a date, or the effective date
+    # plus the initial term); none when the term runs from an event the text cannot date or never ends.
     renewal_date = notice_deadline = None
-    if effective and initial is not None:
-        renewal_date = initial.add_to(dt.date.fromisoformat(effective))
-        if notice_days is not None:
-            notice_deadline = renewal_date - dt.timedelta(days=round(float(notice_days)))
+    if isinstance(expiration, dt.date):
+        renewal_date = expiration
+    if renewal_date is not None and notice_days is not None:
+        notice_deadline = renewal_date - dt.timedelta(days=round(float(notice_days)))
 
     law = _first(review, "governing_law")
     if law is None and (found := t.governing_law(text)):
@@ -71,7 +83,9 @@ def key_terms(review: Review, *, currency: str = "USD") -> dict[str, Any]:
     return {
         "parties": parties,
         "value": {"amount": review.value, "currency": currency} if review.value is not None else None,
+        "agreement_date": agreement,
         "effective_date": effective,
+        "expiration_date": expiration.isoformat() if isinstance(expiration, dt.date) else expiration,
         "initial_term": _duration(initial),
         "auto_renewal": auto,
         "renewal_term": renewal_term,
