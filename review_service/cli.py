@@ -109,42 +109,107 @@ def review(
     terminal_report(out, result, path.name)
 
 
+SEARCH_SCOPES = ("library", "contracts", "all")
+
+
 @app.command()
 def search(
     text: Annotated[str, typer.Argument(help="A clause, or a description of the position you look for.")],
-    k: Annotated[int, typer.Option("-k", help="How many results.", min=1, max=200)] = 10,
+    k: Annotated[int, typer.Option("-k", help="How many results (per scope).", min=1, max=200)] = 10,
     as_json: Annotated[bool, typer.Option("--json", help="Print the results as JSON.")] = False,
+    scope: Annotated[str, typer.Option("--scope", help="library (the clause library's variants), contracts "
+                                       "(clauses of stored contracts) or all.")] = "library",
+    contracts: Annotated[bool, typer.Option("--contracts", help="Search stored contract clauses (--scope "
+                                            "contracts).")] = False,
+    as_user: Annotated[str | None, typer.Option("--user", help="Show only what this user may see (contract "
+                                                "scopes).")] = None,
 ) -> None:
-    """Find the library variants closest in meaning to a clause or a description, as precedent."""
-    from review_service.library import load_library
-    from review_service.matching.embed import get_embedder
-    from review_service.matching.index import load_or_build
-    from review_service.matching.search import search_library
+    """Find the library variants, and the clauses of stored contracts, closest in meaning to a clause or a
+    description, as precedent."""
+    from review_service.matching.search import search_library, search_tools
     from review_service.settings import get_settings
 
+    scope = "contracts" if contracts else scope
+    if scope not in SEARCH_SCOPES:
+        err.print(f"[bold red]error[/] invalid_scope: --scope must be one of {', '.join(SEARCH_SCOPES)}")
+        raise typer.Exit(code=2)
     try:
-        library = load_library(get_settings().library_dir)
-        embedder = get_embedder()
-        index = load_or_build(library, embedder, get_settings().data_dir)
-        hits = search_library(library, embedder, index, text, k)
+        library, embedder, index = search_tools(get_settings().library_dir, Path(get_settings().data_dir))
+        hits = search_library(library, embedder, index, text, k) if scope in ("library", "all") else None
+        precedents = _search_contracts(text, k, library, embedder, index, as_user) \
+            if scope in ("contracts", "all") else None
     except VettedError as exc:
         raise fail(exc) from None
     if as_json:
-        rows = [{"rank": i + 1, "cosine": round(h.score, 4), "clause_type": h.entry.clause_type,
+        payload: dict[str, Any] = {"query": text, "scope": scope,
+                                   "library": {"version": library.version, "model": embedder.model_id}}
+        if hits is not None:
+            payload["results"] = [
+                {"rank": i + 1, "cosine": round(h.score, 4), "clause_type": h.entry.clause_type,
                  "position": h.entry.position, "position_id": h.entry.position_id, "style": h.entry.style,
                  "text": h.entry.text} for i, h in enumerate(hits)]
-        sys.stdout.write(json.dumps({"query": text, "library": {"version": library.version,
-                                     "model": embedder.model_id}, "results": rows}) + "\n")
+        if precedents is not None:
+            payload["contracts"] = [{"rank": i + 1, **p.to_dict()} for i, p in enumerate(precedents)]
+        sys.stdout.write(json.dumps(payload, ensure_ascii=False) + "\n")
         return
-    table = Table(title=f"closest library language to: {text[:80]}", title_justify="left", expand=True)
+    if hits is not None:
+        table = Table(title=f"closest library language to: {text[:80]}", title_justify="left", expand=True)
+        table.add_column("#", justify="right", style="dim")
+        table.add_column("cosine", justify="right")
+        table.add_column("clause type", style="bold", no_wrap=True)
+        table.add_column("position", style="cyan", no_wrap=True)
+        table.add_column("text", ratio=1)
+        for i, h in enumerate(hits):
+            position = h.entry.position + (f" ({h.entry.position_id})" if h.entry.position_id else "")
+            table.add_row(str(i + 1), f"{h.score:.3f}", h.entry.clause_type, position, h.entry.text)
+        out.print(table)
+    if precedents is not None:
+        _print_precedents(text, precedents)
+
+
+def _search_contracts(text: str, k: int, library: Any, embedder: Any, index: Any, as_user: str | None) -> list[Any]:
+    """Stored contract clauses for ``text`` (as ``as_user`` may see them), audited as ``search.contracts``."""
+    import getpass
+
+    from review_service.repository import audit, service
+    from review_service.repository.db import database_url, get_engine, session_scope
+    from review_service.repository.migrations import upgrade
+    from review_service.repository.precedents import search_contracts
+
+    url = database_url()
+    upgrade(url)
+    engine = get_engine(url)
+    with session_scope(engine) as s:
+        viewer = None
+        if as_user is not None:
+            viewer = service.get_user(s, username=as_user)
+            if viewer is None:
+                raise VettedError(f"no user named {as_user!r}", code="unknown_user")
+        same = index.library_version == library.version
+        found = search_contracts(s, query=text, embedder=embedder, k=k, viewer=viewer, library=library,
+                                 library_vectors=index.vectors if same else None)
+        audit.record(s, actor=f"cli:{getpass.getuser()}", action="search.contracts", target="search",
+                     detail={"q": text[:500], "k": k, "as_user": as_user,
+                             "shown": sorted({p.clause.contract_id for p in found})})
+    return found
+
+
+def _print_precedents(text: str, found: list[Any]) -> None:
+    if not found:
+        out.print("no stored contract clause to search yet (contracts are searchable once reviewed)")
+        return
+    table = Table(title=f"closest clauses of stored contracts to: {text[:80]}", title_justify="left", expand=True,
+                  show_lines=True)
     table.add_column("#", justify="right", style="dim")
     table.add_column("cosine", justify="right")
-    table.add_column("clause type", style="bold", no_wrap=True)
-    table.add_column("position", style="cyan", no_wrap=True)
-    table.add_column("text", ratio=1)
-    for i, h in enumerate(hits):
-        position = h.entry.position + (f" ({h.entry.position_id})" if h.entry.position_id else "")
-        table.add_row(str(i + 1), f"{h.score:.3f}", h.entry.clause_type, position, h.entry.text)
+    table.add_column("contract, version, clause", min_width=24, max_width=40)
+    table.add_column("text", ratio=1, min_width=30)
+    for i, p in enumerate(found):
+        c = p.clause
+        clause = " ".join(x for x in (c.number, c.heading) if x) or c.clause_id
+        where = (f"[bold]{p.title}[/]\n{p.vendor} · contract {c.contract_id} · v{c.version}\n{clause}"
+                 + (f"\n[cyan]{c.clause_type}[/]" if c.clause_type else ""))
+        table.add_row(str(i + 1), f"{p.cosine:.3f}", where, p.snippet())
     out.print(table)
 
 

@@ -103,16 +103,25 @@ class Worker:
             queue._setting("job_lease_seconds", queue.DEFAULT_LEASE_SECONDS))
         self._reviewer_factory = reviewer_factory
         self._reviewer: Any = None
+        self._library_stamp: int | None = None
         self._reviewer_lock = threading.Lock()
         self._stop = threading.Event()
         self._wake = threading.Event()
         self._thread: threading.Thread | None = None
         self.jobs_run = 0
 
-    # -- the reviewer, created once per worker and only when a job needs it
+    # -- the reviewer, created once per worker and only when a job needs it (again when the library changed)
     @property
     def reviewer(self) -> Any:
+        from review_service.library.loader import library_stamp
+        from review_service.settings import get_settings
+
+        stamp = library_stamp(get_settings().library_dir)
         with self._reviewer_lock:
+            if self._reviewer is not None and stamp != self._library_stamp:
+                log.info("the clause library changed on disk: loading it again")
+                self._reviewer = None
+            self._library_stamp = stamp
             if self._reviewer is None:
                 if self._reviewer_factory is not None:
                     self._reviewer = self._reviewer_factory()

@@ -79,6 +79,14 @@ def default_library_dir() -> Path:
     return Path(__file__).resolve().parents[2] / "clause_library"
 
 
+def library_stamp(folder: Path | str | None = None) -> int:
+    """The newest modification time (ns) of the library's files: cheap to take before every job, and it moves
+    when an edit (such as a routing threshold changed from the admin page) lands, so holders reload."""
+    root = Path(folder).expanduser() if folder is not None else default_library_dir()
+    files = [root / "playbook.yaml", *(root / "clauses").glob("*.yaml")]
+    return max((f.stat().st_mtime_ns for f in files if f.exists()), default=0)
+
+
 def load_library(folder: Path | str | None = None) -> Library:
     """Load and validate the library at ``folder`` (default: :func:`default_library_dir`)."""
     folder = Path(folder) if folder is not None else default_library_dir()

@@ -647,6 +647,10 @@ def decide_deviation(session: Session, *, deviation_id: int, decision: str, user
 # ------------------------------------------------------------------------------------------ contracts
 
 
+# What finance is shown of a contract's clauses and deviations: the money clauses (see api.present).
+MONEY_CLAUSE_TYPES = frozenset({"payment_terms", "price_changes", "minimum_commitment"})
+
+
 def can_view(user: User, contract: Contract) -> bool:
     """Legal, senior legal, finance and admins see every contract; procurement its own and its team's. A
     confidential contract only its buyer, its assignee and the users named on it see. (Finance sees the money

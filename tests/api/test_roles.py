@@ -18,6 +18,7 @@ import pytest
 from api_world import World, build_world, draft_text
 from sqlalchemy import select
 
+from review_service.library import load_library
 from review_service.repository import audit, service
 from review_service.repository.db import session_scope
 from review_service.repository.models import Contract, Job, User
@@ -109,6 +110,12 @@ def _assignment_to_delete(world: World, names: dict[str, Any], role: str) -> tup
     return f"/api/admin/assignments/{rid}", {}
 
 
+def _same_thresholds(world: World, names: dict[str, Any], role: str) -> tuple[str, dict[str, Any]]:
+    # The values already set: the shipped library is never written (test_routing_thresholds changes a copy).
+    current = load_library().playbook.routing.thresholds
+    return "/api/admin/routing/thresholds", {"json": {"thresholds": {"legal_value": current["legal_value"]}}}
+
+
 def _failed_job(world: World, names: dict[str, Any], role: str) -> tuple[str, dict[str, Any]]:
     with session_scope(world.engine) as s:
         job = Job(kind="review_version", payload={"version_id": 1}, status="failed", attempts=5, max_attempts=5,
@@ -138,12 +145,15 @@ READS = [
     Case("renewals", "GET", "/api/renewals?within_days=365", expect(200)),
     Case("metrics", "GET", "/api/metrics", expect(200)),
     Case("user directory", "GET", "/api/users", expect(200)),
+    # Everyone signed in may search; what each sees is tested in test_search.py.
+    Case("search", "GET", "/api/search?q=liability%20cap&scope=all&k=3", expect(200)),
     Case("me", "GET", "/api/auth/me", expect(200)),
     Case("audit search", "GET", "/api/audit", expect(403, legal=200, senior=200, admin=200)),
     Case("audit export", "GET", "/api/audit?format=csv", expect(403, legal=200, senior=200, admin=200)),
     Case("audit verify", "GET", "/api/audit/verify", expect(403, legal=200, senior=200, admin=200)),
     Case("list users", "GET", "/api/admin/users", expect(403, admin=200)),
     Case("list assignments", "GET", "/api/admin/assignments", expect(403, admin=200)),
+    Case("routing thresholds", "GET", "/api/admin/routing/thresholds", expect(403, admin=200)),
     Case("rescan progress", "GET", "/api/admin/rescan/{rescan}", expect(403, admin=200)),
 ]
 
@@ -169,6 +179,7 @@ WRITES = [
         "contract_type": "nda", "partner_id": w.user("legal").id, "backup_id": w.user("backup").id}}),
          expect(403, admin=200)),
     Case("delete assignment", "DELETE", _assignment_to_delete, expect(403, admin=204)),
+    Case("set routing thresholds", "PUT", _same_thresholds, expect(403, admin=200)),
     Case("start rescan", "POST", lambda w, n, r: ("/api/admin/rescan", {"json": {}}), expect(403, admin=202)),
     Case("retry job", "POST", _failed_job, expect(403, admin=200)),
     Case("logout", "POST", lambda w, n, r: ("/api/auth/logout", {}), expect(204)),

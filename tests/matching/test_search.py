@@ -200,3 +200,23 @@ def test_search_beats_both_baselines_on_acord_valid() -> None:
     vetted = ndcg10(lambda q, v: search.scores(q.text, v))
     assert vetted > ndcg10(lambda q, v: bm25(q.text))
     assert vetted > ndcg10(lambda q, v: vectors @ v)
+
+
+def test_search_rank_stored_keeps_hidden_rows_out_and_gives_cosines(search: ClauseSearch) -> None:
+    from review_service.matching.search import rank_stored
+
+    embedder = get_embedder()
+    vectors = embedder.encode(CLAUSES)
+    query = "cap on liability at twelve months of fees"
+    qv = embedder.encode([query])[0]
+    ranked = rank_stored(query, qv, vectors, CLAUSES, k=3, candidates=5)
+    assert ranked[0][0] == 0 and len(ranked) == 3
+    for row, cosine, _ in ranked:
+        assert cosine == pytest.approx(float(vectors[row] @ qv), abs=1e-5)
+    allowed = np.ones(len(CLAUSES), dtype=bool)
+    allowed[0] = False
+    hidden = rank_stored(query, qv, vectors, CLAUSES, k=len(CLAUSES), allowed=allowed)
+    assert 0 not in [r for r, _, _ in hidden] and len(hidden) == len(CLAUSES) - 1
+    assert rank_stored(query, qv, vectors, CLAUSES, k=3, allowed=np.zeros(len(CLAUSES), dtype=bool)) == []
+    with pytest.raises(ValueError, match="library"):
+        rank_stored(query, qv, vectors, CLAUSES, k=3, library=load_library())

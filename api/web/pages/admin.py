@@ -11,6 +11,7 @@ The audit log is for admins and legal (as ``GET /api/audit``); the other pages f
 from __future__ import annotations
 
 import datetime as dt
+import json
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
@@ -24,12 +25,15 @@ from api import schemas
 from api.deps import AUDIT_READERS, ClientIP, EngineDep, Pagination, SessionDep, SettingsDep
 from api.routes import assignments as assignment_routes
 from api.routes import audit as audit_routes
+from api.routes import rescan as rescan_routes
+from api.routes import routing as routing_routes
 from api.routes import users as user_routes
 from api.web import csrf
 from api.web.pages.library import current_library
 from api.web.render import CONTRACT_TYPE_NAMES, ROLE_NAMES, flash, render
 from api.web.session import page_roles
 from review_service.errors import VettedError
+from review_service.repository.errors import InvalidRequestError
 from review_service.repository.models import LegalAssignment, User
 
 router = APIRouter(prefix="/admin")
@@ -226,7 +230,45 @@ def routing_view(settings: Any) -> dict[str, Any]:
 
 @router.get("/routing", response_class=HTMLResponse)
 def read_routing_page(request: Request, admin: AdminPage, settings: SettingsDep) -> HTMLResponse:
-    return render(request, "admin_routing.html", admin, tabs=_tabs(admin), error=None, **routing_view(settings))
+    return render(request, "admin_routing.html", admin, tabs=_tabs(admin), error=None, form={},
+                  **routing_view(settings))
+
+
+@router.post("/routing", response_class=HTMLResponse, dependencies=Posted)
+async def update_routing_page(request: Request, admin: AdminPage, session: SessionDep, settings: SettingsDep,
+                              ip: ClientIP) -> Response:
+    """Every threshold field of the form (``threshold-<name>``) through ``PUT /api/admin/routing/thresholds``."""
+    form = await request.form()
+    raw = {str(k).removeprefix("threshold-"): str(v).replace(",", "").strip() for k, v in form.items()
+           if str(k).startswith("threshold-")}
+    try:
+        values = {}
+        for name, text in raw.items():
+            try:
+                values[name] = float(text)
+            except ValueError:
+                raise InvalidRequestError(f"{name.replace('_', ' ')}: {text!r} is not an amount") from None
+        body = routing_routes.ThresholdsUpdate(thresholds=values)
+        result = routing_routes.update_thresholds(body, admin, session, settings, ip)
+    except (VettedError, ValidationError) as exc:
+        session.rollback()
+        return render(request, "admin_routing.html", admin, status_code=422, tabs=_tabs(admin), form=raw,
+                      error=f"The thresholds were not changed: {_problem(exc)}", **routing_view(settings))
+    if not result.changes:
+        message = "Nothing changed: those are the thresholds already set."
+    else:
+        said = "; ".join(f"{k.replace('_', ' ')} {c['from']:,.0f} → {c['to']:,.0f}" for k, c in result.changes.items())
+        message = (f"Routing thresholds changed ({said}). New reviews use them; start a re-scan to re-route the "
+                   "contracts already stored.")
+    return flash(RedirectResponse("/admin/routing", status_code=303), message)
+
+
+@router.post("/routing/rescan", dependencies=Posted)
+def start_rescan_page(admin: AdminPage, session: SessionDep, ip: ClientIP) -> Response:
+    started = rescan_routes.create_rescan(schemas.RescanStart(), admin, session, ip)
+    count = len(json.loads(bytes(started.body))["job_ids"])
+    return flash(RedirectResponse("/admin/routing", status_code=303),
+                 f"Re-scan started: {count} contract{'' if count == 1 else 's'} queued for re-assessment.")
 
 
 # ------------------------------------------------------------------------------------------ audit

@@ -21,7 +21,7 @@ from api.deps import SettingsDep
 from api.web.render import render
 from api.web.session import PageUser
 from review_service.library import Library, load_library
-from review_service.library.loader import default_library_dir
+from review_service.library.loader import default_library_dir, library_stamp
 from review_service.library.schema import Allowed, ClauseType, Expected, Limit, Parameter
 from review_service.repository.errors import NotFoundError
 from review_service.settings import Settings
@@ -32,12 +32,6 @@ STYLE_NAMES = {"plain": "Plain English", "legalese": "Formal", "order_form": "Or
                "us_saas": "US SaaS"}
 
 
-def _stamp(folder: Path) -> int:
-    # The newest modification time under the folder: a library edited on disk is read again.
-    files = [folder / "playbook.yaml", *sorted((folder / "clauses").glob("*.yaml"))]
-    return max((f.stat().st_mtime_ns for f in files if f.exists()), default=0)
-
-
 @functools.lru_cache(maxsize=4)
 def _load(folder: str, stamp: int) -> Library:
     return load_library(folder)
@@ -46,7 +40,7 @@ def _load(folder: str, stamp: int) -> Library:
 def current_library(settings: Settings) -> Library:
     """The library the service reviews against, loaded once per change of its files."""
     folder = Path(settings.library_dir).expanduser() if settings.library_dir else default_library_dir()
-    return _load(str(folder), _stamp(folder))
+    return _load(str(folder), library_stamp(folder))  # a library edited on disk is read again
 
 
 @dataclass(frozen=True, slots=True)
