@@ -2075,7 +2075,7 @@ def preamble_dates(text: str) -> list[Date]:
     """Dates of the preamble: the first 3,000 characters, plus the sentence that says the agreement is made
     or entered into when a cover page or table of contents pushes it further (first 20,000 characters)."""
     head = text[:_DATE_PREAMBLE_CHARS]
-    out = [d for d in dates(head) if not _source_line(head, d.start)]
+    out = [d for d in dates(head) if not _source_line(head, d.start) and not _other_agreements_date(head, d)]
     if any(d.label for d in out):
         return out
     for s0, s1 in sentence_spans(text, 0, min(len(text), 20_000)):
@@ -2085,10 +2085,27 @@ def preamble_dates(text: str) -> list[Date]:
         # a termination "effective as of" a date is no preamble
         if _PREAMBLE_SENT.search(sent) and re.search(r"\bagreement\b", sent, re.I) and not re.search(
                 r"\bterminat", sent, re.I):
-            found = [Date(d.value, d.start + s0, d.end + s0, d.text, d.label) for d in dates(sent)]
+            found = [Date(d.value, d.start + s0, d.end + s0, d.text, d.label) for d in dates(sent)
+                     if not _other_agreements_date(sent, d)]
             if found:
                 return out + found
     return out
+
+
+# The date of another agreement the preamble or the recitals refer to: "that certain Share Purchase Agreement
+# dated July 23, 2009", "the Supply Agreement dated April 1, 2017 between ...", "the Asset Purchase Agreement (the
+# "Purchase Agreement") entered into on June 30, 2017", "having previously entered into a Distributor Agreement
+# with an Effective Date of March 1, 1996". This agreement names itself "This Agreement" or by its title.
+_OTHER_AGREEMENT_RE = re.compile(
+    r"(?:\b(?:the|that|such|said|an?|certain|its|their|prior|original|existing|separate)\s+(?:[\w,&/'-]+\s+){0,8}?"
+    r"(?:Agreement|Contract|Lease|Plan)\b(?:\s*\([^()]{0,60}\))?(?:(?!\b(?:is|was|are|shall|will|hereby|this)\b)[^.;()]){0,100}?"
+    r"\b(?:dated|entered\s+into|executed|made|effective|"
+    r"with\s+an\s+effective\s+date\s+of)(?:\s+(?:as\s+of|on|effective))?"
+    r"|\b(?:previously|heretofore)\b[^.;]{0,150})\s*(?:the\s+)?$", re.I)
+
+
+def _other_agreements_date(text: str, d: Date) -> bool:
+    return bool(_OTHER_AGREEMENT_RE.search(_squash(text[max(0, d.start - 220) : d.start])))
 
 
 def signature_dates(text: str) -> list[Date]:
@@ -2098,12 +2115,24 @@ def signature_dates(text: str) -> list[Date]:
             and re.search(r"\bDated?\s*:?\s*$", text[tail0 + max(0, d.start - 12) : tail0 + d.start])]
 
 
+_TITLE_BLOCK_CHARS = 1000
+
+
 def agreement_date(text: str) -> date | None:
+    """The date the agreement bears, or ``None``.
+
+    In order: a preamble date the text says the agreement is made, dated, entered into or effective on (the
+    preamble being the first 3,000 characters, or the "made / entered into" sentence further down); a date
+    standing alone in the title block (the first 1,000 characters: "SUPPLY AGREEMENT\n\nMarch 3, 2021"); the
+    latest date written beside the signatures. Dates of other agreements the preamble or recitals refer to
+    ("that certain Purchase Agreement dated ...", "having previously entered into ...") and of EDGAR filing
+    lines are not this agreement's.
+    """
     ds = preamble_dates(text)
     for d in ds:
         if d.label in ("agreement", "effective"):
             return d.value
-    if ds:
+    if ds and ds[0].start < _TITLE_BLOCK_CHARS:
         return ds[0].value
     sig = signature_dates(text)
     return max(d.value for d in sig) if sig else None
@@ -2161,7 +2190,8 @@ def effective_date(text: str) -> date | None:
         if _source_line(text, d.start):
             continue
         before = _squash(text[max(0, d.start - 120) : d.start])
-        if _EFFECTIVE_STATED_RE.search(before) or _EFFECTIVE_DEFINED_AFTER_RE.match(text, d.end, d.end + 60):
+        if (_EFFECTIVE_STATED_RE.search(before) or _EFFECTIVE_DEFINED_AFTER_RE.match(text, d.end, d.end + 60)) and not (
+                _other_agreements_date(text, d)):
             return d.value
     for s0, s1 in sentence_spans(text):
         setter = _EFFECTIVE_SETTER_RE.search(text, s0, s1)

@@ -637,6 +637,30 @@ def test_terms_effective_date_refuses(text: str) -> None:
     assert effective_date(text) is None
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # an amendment names the agreement it amends and its own date
+        ("FIRST AMENDMENT\n\nThis First Amendment to the Supply Agreement dated April 1, 2017 between Northwind Ltd "
+         "and Saltmarsh Inc. is made this 22nd day of June, 2018.", date(2018, 6, 22)),
+        # the recitals name another agreement's date; this one's stands in the title block
+        ("SERVICES AGREEMENT\nMarch 3, 2021\n\nThis Agreement is between Northwind Ltd and Saltmarsh Inc.\n\nWHEREAS "
+         "the parties entered into that certain Purchase Agreement dated July 23, 2019;", date(2021, 3, 3)),
+        ("This Amendment is entered into effective October 1, 2020 by Northwind Ltd and Saltmarsh Inc., having "
+         "previously entered into a Distributor Agreement with an Effective Date of March 1, 2016.", date(2020, 10, 1)),
+    ],
+)
+def test_terms_agreement_date(text: str, expected: date) -> None:
+    assert agreement_date(text) == expected
+
+
+def test_terms_agreement_date_ignores_other_agreements_and_stray_dates() -> None:
+    text = ("SERVICES AGREEMENT\n\nThis Agreement is between Northwind Ltd and Saltmarsh Inc." + _BODY[:1200]
+            + "\n\nWHEREAS the parties entered into that certain Purchase Agreement dated July 23, 2019;\n\n"
+            "Milestone 1: January 1, 2022.")
+    assert agreement_date(text) is None
+
+
 def test_terms_agreement_date_falls_back_to_the_signatures() -> None:
     assert agreement_date("SUPPLY AGREEMENT between Northwind Ltd and Saltmarsh Inc." + _SIGNED) == date(2021, 3, 9)
 
