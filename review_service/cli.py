@@ -358,10 +358,10 @@ def serve(
     import uvicorn
 
     from review_service.jobs.worker import start_in_process
-    from review_service.repository.db import database_url, get_engine, session_scope
+    from review_service.repository.db import database_url, get_engine
     from review_service.repository.files import default_store
     from review_service.repository.migrations import upgrade
-    from review_service.repository.service import check_files
+    from review_service.repository.service import reconcile_files
     from review_service.settings import get_settings
 
     settings = get_settings()
@@ -382,8 +382,7 @@ def serve(
         upgrade(url)
         engine, store = get_engine(url), default_store()
         _first_start(engine, store, demo=demo)
-        with session_scope(engine, readonly=True) as s:
-            check = check_files(s, store=store)
+        check = reconcile_files(engine, store=store)
     except VettedError as exc:
         raise fail(exc) from None
     for sha in check.missing:

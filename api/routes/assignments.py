@@ -4,11 +4,11 @@ named backup who takes them when the partner is out of office."""
 from __future__ import annotations
 
 from fastapi import APIRouter, Response
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from api import present, schemas
-from api.deps import AdminUser, ClientIP, SessionDep
+from api.deps import AdminUser, ClientIP, PageParams, SessionDep
 from review_service.repository import audit, service
 from review_service.repository.errors import NotFoundError
 from review_service.repository.models import LegalAssignment, User
@@ -24,12 +24,15 @@ def assignment_public(row: LegalAssignment, buyer: User | None = None) -> schema
                                     backup=backup)
 
 
-@router.get("", response_model=list[schemas.AssignmentPublic], summary="List legal assignments")
-def read_assignments(admin: AdminUser, session: SessionDep) -> list[schemas.AssignmentPublic]:
+@router.get("", response_model=schemas.Page[schemas.AssignmentPublic], summary="List legal assignments")
+def read_assignments(admin: AdminUser, session: SessionDep,
+                     paging: PageParams) -> schemas.Page[schemas.AssignmentPublic]:
+    total = session.scalar(select(func.count()).select_from(LegalAssignment)) or 0
     rows = session.scalars(select(LegalAssignment).options(selectinload(LegalAssignment.partner),
                                                           selectinload(LegalAssignment.backup))
-                           .order_by(LegalAssignment.id)).all()
-    return [assignment_public(r, session.get(User, r.buyer_id) if r.buyer_id else None) for r in rows]
+                           .order_by(LegalAssignment.id).offset(paging.offset).limit(paging.per_page)).all()
+    return schemas.Page(items=[assignment_public(r, session.get(User, r.buyer_id) if r.buyer_id else None)
+                               for r in rows], total=int(total), page=paging.page, per_page=paging.per_page)
 
 
 @router.put("", response_model=schemas.AssignmentPublic, summary="Set a legal assignment")

@@ -190,15 +190,17 @@ def update_contract_state(contract_id: int, change: schemas.StateChange, user: C
 # ------------------------------------------------------------------------------------------ versions
 
 
-@router.get("/{contract_id}/versions", response_model=list[schemas.VersionPublic], summary="List versions")
-def read_versions(contract_id: int, user: CurrentUser, session: SessionDep,
-                  ip: ClientIP) -> list[schemas.VersionPublic]:
+@router.get("/{contract_id}/versions", response_model=schemas.Page[schemas.VersionPublic], summary="List versions")
+def read_versions(contract_id: int, user: CurrentUser, session: SessionDep, paging: PageParams,
+                  ip: ClientIP) -> schemas.Page[schemas.VersionPublic]:
+    """The contract's versions, oldest first, each with its review job."""
     contract = load_contract(session, contract_id, user)
     deny_money_only(user, "versions")
-    versions = [present.version_public(session, v) for v in contract.versions]
+    shown = contract.versions[paging.offset:paging.offset + paging.per_page]
+    versions = [present.version_public(session, v) for v in shown]
     audit.record(session, actor=user.username, action="contract.versions", target=f"contract:{contract.id}", ip=ip)
     session.commit()
-    return versions
+    return schemas.Page(items=versions, total=len(contract.versions), page=paging.page, per_page=paging.per_page)
 
 
 @router.post("/{contract_id}/versions", status_code=202, response_model=schemas.UploadAccepted,

@@ -373,20 +373,13 @@ def run_worker_process(*, once: bool = False, url: str | None = None) -> int:
     from review_service.repository.db import get_engine
     from review_service.repository.files import default_store
     from review_service.repository.migrations import upgrade
-    from review_service.repository.service import check_files, remove_orphans
+    from review_service.repository.service import reconcile_files
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     engine = get_engine(url)
     upgrade(engine)
     store = default_store()
-    with session_scope(engine, readonly=True) as session:
-        check = check_files(session, store=store)
-    for sha in check.missing:
-        log.error("stored file %s is missing: restore the file store from backup", sha)
-    if check.orphans:
-        removed = remove_orphans(engine, store=store)
-        log.warning("%d stored file(s) belonged to no version (uploads that did not commit): %d removed, the "
-                    "rest are under an hour old", len(check.orphans), len(removed))
+    reconcile_files(engine, store=store)
     worker = Worker(engine, store=store)
     if once:
         while worker.run_once():

@@ -896,6 +896,22 @@ def remove_orphans(engine: Engine, *, store: FileStore, older_than: float = 3600
     return removed
 
 
+def reconcile_files(engine: Engine, *, store: FileStore) -> FileCheck:
+    """At start (``vetted serve``, ``vetted worker``): log each stored file a version needs but the store has
+    lost, and remove the files no version refers to (uploads that never committed) once an hour old, logging
+    what was removed and what was left. Returns the check as found."""
+    with session_scope(engine, readonly=True) as s:
+        check = check_files(s, store=store)
+    for sha in check.missing:
+        log.error("stored file %s is missing from the file store: restore it from backup", sha)
+    if check.orphans:
+        removed = remove_orphans(engine, store=store)
+        log.warning("%d stored file(s) belonged to no version (uploads that did not commit): %d removed, the "
+                    "rest are under an hour old and are checked again at the next start", len(check.orphans),
+                    len(removed))
+    return check
+
+
 def enqueue_rescans(session: Session, *, contract_ids: Iterable[int] | None = None,
                     max_attempts: int | None = None) -> list[int]:
     """Queue a re-scan of the latest version of every contract (or of ``contract_ids``) that has been reviewed

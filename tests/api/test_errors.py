@@ -60,6 +60,11 @@ def test_lists_are_paginated(client, world) -> None:
     assert len(audit["items"]) == 3 and audit["total"] > 3
     users = client.get("/api/admin/users?per_page=3&page=3", headers=world.headers("admin")).json()
     assert (users["total"], len(users["items"])) == (8, 2)
+    world.version(ids[0], contact="A. Jones")
+    versions = client.get(f"/api/contracts/{ids[0]}/versions?per_page=1&page=2", headers=headers).json()
+    assert (versions["total"], [v["number"] for v in versions["items"]]) == (2, [2])
+    assignments = client.get("/api/admin/assignments?per_page=1", headers=world.headers("admin")).json()
+    assert (assignments["total"], len(assignments["items"])) == (1, 1)
 
 
 def test_openapi_documents_the_error_body_and_examples(client) -> None:

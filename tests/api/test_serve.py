@@ -161,9 +161,12 @@ def test_oversized_upload_is_refused_over_http_before_it_is_read(server: Server)
         assert client.get(f"{server.url}/api/contracts", headers=pat, params={"q": "Huge"}).json()["total"] == 0
 
 
-def test_serve_refuses_a_missing_secret_without_demo(tmp_path: Path) -> None:
+@pytest.mark.parametrize(("secret", "why"), [(None, "is not set"), ("changethis", "well-known placeholder"),
+                                             ("0123456789abcdef", "shorter than 32 characters")])
+def test_serve_refuses_a_missing_secret_without_demo(tmp_path: Path, secret: str | None, why: str) -> None:
+    extra = {} if secret is None else {"VETTED_SECRET_KEY": secret}
     done = subprocess.run([str(VETTED), "serve", "--port", str(_free_port())], capture_output=True, text=True,
-                          cwd=tmp_path, env=_env(tmp_path), timeout=120)
+                          cwd=tmp_path, env=_env(tmp_path, **extra), timeout=120)
     assert done.returncode == 2
-    assert "unsafe_secret" in done.stderr and "VETTED_SECRET_KEY" in done.stderr
+    assert "unsafe_secret" in done.stderr and "VETTED_SECRET_KEY" in done.stderr and why in done.stderr
     assert not (tmp_path / "vetted.db").exists(), "nothing is created before the key is fixed"

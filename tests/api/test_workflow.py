@@ -191,7 +191,7 @@ def test_admin_creates_users_and_sets_assignments(client, world) -> None:
                      json={"contract_type": "nda", "partner_id": created["id"], "backup_id": world.user("legal").id})
     assert put.status_code == 200 and put.json()["partner"]["username"] == "dana"
     listed = client.get("/api/admin/assignments", headers=admin).json()
-    assert {a["contract_type"] for a in listed} == {"saas", "nda"}
+    assert {a["contract_type"] for a in listed["items"]} == {"saas", "nda"} and listed["total"] == 2
     bad = client.put("/api/admin/assignments", headers=admin,
                      json={"contract_type": "nda", "partner_id": world.user("owner").id,
                            "backup_id": world.user("legal").id})

@@ -184,3 +184,25 @@ def test_upload_from_two_sessions_at_once_both_commit(engine, store, people) -> 
     assert not errors
     with session_scope(engine, readonly=True) as s:
         assert _count(s, Contract) == 2 and audit.verify(s) is None
+
+
+def test_upload_start_up_reconciles_the_store_and_says_so(engine, session, store, people, caplog) -> None:
+    # What `vetted serve` and `vetted worker` do at start: an old orphan is removed, a young one kept, a lost
+    # file named; each in the log, nothing silent.
+    import logging
+    import os
+    import time
+
+    old = store.put(OTHER).sha256
+    os.utime(store.path(old), (time.time() - 7200, time.time() - 7200))
+    young = store.put(b"an upload still on its way to the commit").sha256
+    lost = _upload(session, store, people)
+    session.commit()
+    store.path(lost.sha256).unlink()
+    with caplog.at_level(logging.INFO, logger="review_service.repository.service"):
+        check = service.reconcile_files(engine, store=store)
+    assert sorted(check.orphans) == sorted([old, young]) and check.missing == [lost.sha256]
+    assert set(store.hashes()) == {young}
+    text = caplog.text
+    assert f"stored file {lost.sha256} is missing" in text and f"removed orphan file {old}" in text
+    assert "2 stored file(s) belonged to no version" in text and "1 removed" in text
