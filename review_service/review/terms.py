@@ -1510,7 +1510,8 @@ PREAMBLE_CHARS = 5000
 _ANCHOR_RE = re.compile(
     r"\b(?:by\s+and\s+(?:between|among(?:st)?)|between|among(?:st)?|(?-i:B\sE\sT\sW\sE\sE\sN))\b\s*[:：,]?\s*"
     r"(?:on\s+the\s+one\s+hand,?\s*)?"
-    r"|\b(?:entered\s+into|made|executed)\s+by\s+(?!and\b)(?-i:(?=[A-Z]|[a-z]{1,4}[A-Z]))", re.I)
+    r"|\b(?:entered\s+into|made|executed)\s+by\s+(?!and\b)(?-i:(?=[A-Z]|[a-z]{1,4}[A-Z]))"
+    r"|(?-i:\bPARTIES|\bParties)\s*:?\s*(?=\(\s*1\s*\)|1\.\s)", re.I)
 _PREAMBLE_END_RE = re.compile(
     r"""(?:\n\s*\n\s*)?\b(?:W\s?I\s?T\s?N\s?E\s?S\s?S\s?E\s?T\s?H|WHEREAS|Whereas|RECITALS?|Recitals?|BACKGROUND|
         Background|PREAMBLE|NOW,?\s+THEREFORE|Now,?\s+therefore|IT\s+IS\s+(?:HEREBY\s+)?AGREED|
@@ -1534,9 +1535,9 @@ _NAME_STOP_RE = re.compile(
       |,?\s+(?:having|with\s+(?:a|an|its|offices|principal|registered|an\s+office)|whose|located|organi[sz]ed|
         incorporated|existing|doing\s+business|on\s+behalf|acting|through|as\s+(?:represented|agent)|of\s+\d|
         residing|an\s+individual|with\s+an\s+address|address)
-      |,\s+(?=\d)|(?<=\.)\s+(?=\d)|\s+(?:a|an)\s+(?=[A-Z])|\s+of\s+(?=\(|\d)|\s*;|\s*:\s|\n\s*\n|\s{3,}(?=[A-Z][a-z]+:)
+      |\s+(?:is|are)\s+(?:a|an)\s|\s+of\s+(?=\[)|,\s+(?=\d)|(?<=\.)\s+(?=\d)|\s+(?:a|an)\s+(?=[A-Z])|\s+of\s+(?=\(|\d)|\s*;|\s*:\s|\n\s*\n|\s{3,}(?=[A-Z][a-z]+:)
       |\s+and/or\b|,?\s+(?:and\s+)?(?:its|their)\s+(?:successors|affiliates|subsidiaries|assigns|permitted)
-      |\s+c/o\b|,\s*(?:being|together)\b|\s+together\s+with\b|,\s+(?i:with)\s+(?i:principal|offices|its|a\s+principal|registered)
+      |\s+c/o\b|,\s*(?:being|together|not\s+individually|solely\s+as)\b|\s+together\s+with\b|,\s+(?i:with)\s+(?i:principal|offices|its|a\s+principal|registered)
       |\s+(?=(?:This|THIS|The|THE)\s+(?:Agreement|AGREEMENT|Parties|PARTIES)\b)""",
     re.X,
 )
@@ -1646,6 +1647,10 @@ def _preamble_regions(text: str, limit: int) -> Iterator[tuple[int, int]]:
         yield start, end
 
 
+# Words no party's name carries: documents and their parts, salutations, registration numbers, an officer's title.
+_NOT_A_NAME_RE = re.compile(
+    r"\b(?:Agreement|Amendment|Schedule|Exhibit|Section|Article)s?\b|^(?:You|Gentlemen|Ladies(?:\s+and\s+Gentlemen)?|Sirs?|"
+    r"Madam)$|^Dear\b|\b(?:number|No\.)\s*:?\s*[\d-]|\bVAT\b|^(?:Director|President|Officer|Manager)\s+of\b", re.I)
 _BLANK_PARTY_RE = re.compile(
     r"(?:\band\s+|,\s*)(?:_{3,}|\[\s*[*•]?\s*\]|<<[^>]{0,40}>>|\[[A-Z ]{0,20}NAME[^\]]{0,20}\])")
 _NESTED_ANCHOR_RE = re.compile(r"\b(?:by\s+and\s+between|by\s+and\s+among|(?<![Aa]nd\s)between)\b", re.I)
@@ -1667,6 +1672,7 @@ _FORM_THEN_MORE_RE = re.compile(
 def _party_from_chunk(text: str, cs: int, ce: int) -> Party | None:
     chunk = text[cs:ce]
     lead = re.match(r"\s*(?:\(?\s*(?:\d+|[ivx]+|[a-e])\s*[).]\s*|and\s+|the\s+undersigned[,:]?\s*|:\s*|the\s+(?=[A-Z])|"
+                    r"(?-i:PREAMBLE|PARTIES)\s*:?\s*|"
                     r"on\s+the\s+other\s+hand,?\s*|-+\s*)*",
                     chunk, re.I)
     ns = cs + (lead.end() if lead else 0)
@@ -1700,6 +1706,8 @@ def _party_from_chunk(text: str, cs: int, ce: int) -> Party | None:
         return None  # a conjunction, or a place ("England and Wales") or a description taken for a name
     if re.search(r",\s+(?:director|president|officer|chief|ceo|manager|owner)\b", name, re.I):
         return None
+    if _NOT_A_NAME_RE.search(name):
+        return None
     aliases = _aliases(chunk)
     desc_m = re.search(
         r"\b(?:a|an)\s+((?:[A-Z][\w.&'-]*\s+){0,4}(?:(?:limited\s+liability\s+|general\s+|limited\s+|business\s+|"
@@ -1718,7 +1726,8 @@ def _party_from_chunk(text: str, cs: int, ce: int) -> Party | None:
 
 _LEGAL_SUFFIX_RE = re.compile(
     r"\b(?:Inc|Incorporated|Corp|Corporation|Co|Company|Ltd|Limited|LLC|L\.L\.C|LLP|LP|L\.P|PLC|plc|GmbH|AG|SA|S\.A|"
-    r"N\.A|B\.V|N\.V|Pty|SpA|S\.p\.A|Ltda|Bank|Trust|Fund|Partnership|University|Association)\b\.?", re.I)
+    r"N\.A|B\.V|N\.V|Pty|SpA|S\.p\.A|Ltda|Bank|Trust|Fund|Partnership|University|Association|JSC|OJSC|PJSC|SRL|S\.r\.l|"
+    r"SARL|SAS|Pte|Bhd|Tbk|A/S|AB|Oy|KK|K\.K|GIE|G\.I\.E)\b\.?", re.I)
 
 
 _TITLE_LEAD_RE = re.compile(r"^(?:.{0,200}?\b(?:AGREEMENT|CONTRACT|ADDENDUM|AMENDMENT)\b\s+)(?=[A-Za-z])", re.S)
@@ -1730,7 +1739,9 @@ def _alias_sentence_regions(text: str, limit: int) -> Iterator[tuple[int, int]]:
     Element Resources Ltd. (the "Company") agree as follows")."""
     for s0, s1 in sentence_spans(text, 0, min(len(text), limit)):
         sent = text[s0:s1]
-        if len(re.findall(r"\([^()\"“”]{0,60}[\"“][^\"”]{1,40}[\"”]", sent)) < 2 or " and " not in sent:
+        defined = re.findall(r"\([^()\"“”]{0,60}[\"“][^\"”]{1,40}[\"”]|\bhereinafter\s+(?:referred\s+to\s+as|called)\s+"
+                             r"(?:the\s+)?[\"“]", sent, re.I)
+        if len(defined) < 2 or " and " not in sent:
             continue
         if _ANCHOR_RE.search(sent):
             continue  # the anchored reading covers it
@@ -1771,7 +1782,9 @@ def _region_parties(text: str, rs: int, re_: int) -> list[Party]:
         i += 1
     if out and not any(p.aliases or p.description or _LEGAL_SUFFIX_RE.search(p.name) for p in out):
         return []  # a table of contents or a sentence that merely says "between"
-    return out
+    # a name that is the tail of another's ("ENTERTAINMENT CORPORATION" of "HENRY FILM AND ENTERTAINMENT
+    # CORPORATION") is that party read twice
+    return [p for p in out if not any(q is not p and q.name.lower().endswith(" and " + p.name.lower()) for q in out)]
 
 
 def parties(text: str, limit: int = PREAMBLE_CHARS) -> list[Party]:
@@ -1836,7 +1849,18 @@ def parties(text: str, limit: int = PREAMBLE_CHARS) -> list[Party]:
             found = _region_parties(text, rs, re_)
             if len(found) == 1 and _BLANK_PARTY_RE.search(text, rs, re_):
                 return found
+    if not best and limit == PREAMBLE_CHARS and len(text) > limit:
+        # a cover page or a table of contents pushes the preamble down: its "made / entered into ... between"
+        # sentence within the first 20,000 characters
+        for s0, s1 in sentence_spans(text, limit, min(len(text), 20_000)):
+            if _PREAMBLE_SENT.search(text, s0, s1) and _ANCHOR_RE.search(text, s0, s1) and re.search(
+                    r"\b(?:agreement|contract)\b", text[s0:s1], re.I):
+                return [_shifted(q, s0) for q in parties(text[s0:], limit=3000)]
     return best
+
+
+def _shifted(p: Party, by: int) -> Party:
+    return Party(p.name, p.alias, p.start + by, p.end + by, p.text, p.aliases, p.description)
 
 
 # --------------------------------------------------------------------------------------------- renewals

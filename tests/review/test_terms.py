@@ -580,6 +580,42 @@ def test_terms_parties_layouts(text: str, names: list[str]) -> None:
     assert [p.name for p in parties(text)] == names
 
 
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        # English drafting: a PARTIES heading with numbered parties
+        ('SERVICE AGREEMENT\n\nTHIS AGREEMENT is dated 1 April 2021.\n\nPARTIES (1) Fernhill Analytics Limited is a '
+         'company registered in England (the "Employer"); and (2) Jane Marlow of [address withheld] (the "Executive").',
+         ["Fernhill Analytics Limited", "Jane Marlow"]),
+        # no "between": defined terms after "hereinafter referred to as", legal forms written first
+        ('PREAMBLE JSC Steppe Oil, hereinafter referred to as the "Company", acting on the basis of its Charter, on '
+         'the one side and JSC Aral Pipeline, hereinafter referred to as the "Carrier", on the other side, have '
+         'entered into this Contract.', ["JSC Steppe Oil", "JSC Aral Pipeline"]),
+        # a trustee acting in a capacity; a letter's salutation and a VAT number are no parties
+        ('This Agreement is made among Harbor Trust Company, not individually but solely as Trustee ("Trustee") and '
+         'Quill Software Ltd ("Quill").', ["Harbor Trust Company", "Quill Software Ltd"]),
+        ('This Agreement is made between Corvid Ltd ("Corvid"), VAT NUMBER 123456, and Juniper Systems Inc. '
+         '("Juniper").', ["Corvid Ltd", "Juniper Systems Inc."]),
+        # a parent and its subsidiary with the same tail are two parties
+        ('This Agreement is made between Sykes Health Services, Inc. ("Sykes") and Health Services, Inc. ("HSI").',
+         ["Sykes Health Services, Inc.", "Health Services, Inc."]),
+    ],
+)
+def test_terms_parties_more_layouts(text: str, names: list[str]) -> None:
+    assert [p.name for p in parties(text)] == names
+
+
+def test_terms_parties_after_a_long_table_of_contents() -> None:
+    toc = "FRANCHISE AGREEMENT\n\nTABLE OF CONTENTS\n" + "".join(f"{i}. Heading number {i} .......... {i}\n"
+                                                                   for i in range(1, 200))
+    text = toc + ('\n\nTHIS FRANCHISE AGREEMENT is made and entered into by and between Maple Wings Systems, Inc., a '
+                  'Minnesota corporation ("we"), and Birch Foods LLC ("you").\n\n1. GRANT.')
+    got = parties(text)
+    assert [p.name for p in got] == ["Maple Wings Systems, Inc.", "Birch Foods LLC"]
+    for p in got:
+        _span_ok(text, p)
+
+
 def test_terms_parties_party_lines_with_the_name_on_the_next_line() -> None:
     text = ("COOPERATION AGREEMENT\n\n   Party A:\n\n  Redwood Data Technology Co., Ltd.\n\n  Address:\n\n  Beijing\n\n"
             "   Party B:\n\n  Cedar Online (Hong Kong) Co., Ltd.\n\n  Address:\n\n  Hong Kong\n")
