@@ -41,6 +41,8 @@ def bar(label: str, *values: float | None, unit: str = "") -> Bar:
 
 def bar_chart(title: str, bars: list[Bar], *, series: tuple[str, ...] = ("",), desc: str | None = None) -> Markup:
     """Horizontal bars, one group per row, one bar per series; the value is written at the end of each bar."""
+    if not bars:
+        return Markup(f'<p class="chart-empty">{escape(title)}: no data yet.</p>')
     n = next(_ids)
     per_row = len(series)
     row_height = per_row * BAR_HEIGHT + (per_row - 1) * 3 + GAP * 2
@@ -53,9 +55,10 @@ def bar_chart(title: str, bars: list[Bar], *, series: tuple[str, ...] = ("",), d
         for b in bars:
             said = ", ".join(f"{s} {v}".strip() for s, v in zip(series, b.shown, strict=True))
             parts.append(f"{b.label}: {said}")
-        desc = "; ".join(parts) if parts else "No data yet."
-    out = [f'<svg class="chart" viewBox="0 0 {WIDTH} {height}" role="img" aria-labelledby="chart{n}t chart{n}d" '
-           f'preserveAspectRatio="xMinYMin meet" xmlns="http://www.w3.org/2000/svg">',
+        desc = "; ".join(parts)
+    out = [f'<svg class="chart chart-bars" viewBox="0 0 {WIDTH} {height}" role="img" '
+           f'aria-labelledby="chart{n}t chart{n}d" preserveAspectRatio="xMinYMin meet" '
+           'xmlns="http://www.w3.org/2000/svg">',
            f'<title id="chart{n}t">{escape(title)}</title><desc id="chart{n}d">{escape(desc)}</desc>']
     if per_row > 1:
         x = LABEL_WIDTH
@@ -63,9 +66,6 @@ def bar_chart(title: str, bars: list[Bar], *, series: tuple[str, ...] = ("",), d
             out.append(f'<rect class="series-{i + 1}" x="{x}" y="6" width="14" height="14" rx="3"/>'
                        f'<text class="chart-legend" x="{x + 20}" y="18">{escape(name)}</text>')
             x += 30 + 8 * len(name)
-    if not bars:
-        out.append(f'<text class="empty-chart" x="{WIDTH / 2}" y="{height / 2}" text-anchor="middle">'
-                   "No data yet</text>")
     for r, b in enumerate(bars):
         y0 = legend + r * row_height + GAP
         mid = y0 + (row_height - 2 * GAP) / 2
