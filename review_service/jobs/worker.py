@@ -185,15 +185,22 @@ class Worker:
             log.exception("could not record the failure of job %s", ctx.job_id)
 
     # -- the loop
-    def run(self) -> None:
-        """Run jobs until :meth:`stop`; sleeps ``poll_seconds`` (or until :meth:`wake`) when the queue is empty."""
+    def pick_up_interrupted(self) -> int:
+        """Hand back to the queue the jobs of workers on this machine whose process is gone (killed mid-job),
+        without waiting for their leases to run out. Returns how many."""
         try:
             with session_scope(self.engine) as session:
                 released = queue.release_dead_local_workers(session)
-            if released:
-                log.info("picked up %d job(s) interrupted by a restart", released)
         except Exception:
             log.exception("could not check for interrupted jobs")
+            return 0
+        if released:
+            log.info("picked up %d job(s) interrupted by a restart", released)
+        return released
+
+    def run(self) -> None:
+        """Run jobs until :meth:`stop`; sleeps ``poll_seconds`` (or until :meth:`wake`) when the queue is empty."""
+        self.pick_up_interrupted()
         pause = self.poll_seconds
         while not self._stop.is_set():
             try:
@@ -382,6 +389,7 @@ def run_worker_process(*, once: bool = False, url: str | None = None) -> int:
     reconcile_files(engine, store=store)
     worker = Worker(engine, store=store)
     if once:
+        worker.pick_up_interrupted()
         while worker.run_once():
             pass
         return 0

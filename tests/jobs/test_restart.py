@@ -68,3 +68,25 @@ def test_restart_worker_entry_point_runs_due_jobs_once(database_url, engine, sto
     with session_scope(engine, readonly=True) as s:
         job = s.get(Job, up.job_id)
         assert (job.status, job.last_error_code) == ("failed", "no_text")
+
+
+def test_restart_worker_once_picks_up_a_job_its_killed_predecessor_held(database_url, engine, store,
+                                                                         monkeypatch) -> None:
+    # `vetted worker --once` after a kill -9: the dead process's job is handed back at once, not after its lease.
+    monkeypatch.setenv("VETTED_FILES_DIR", str(store.root))
+    with session_scope(engine) as s:
+        buyer = service.create_user(s, username="pat", display_name="Pat", role="procurement",
+                                    password="long enough")
+        up = service.upload_contract(s, store=store, data=b"  \n\n  \n", filename="blank.txt", title="Blank",
+                                     vendor="V", contract_type="saas", buyer=buyer)
+    with session_scope(engine) as s:
+        claimed = queue.claim(s, worker_id=f"{queue.socket.gethostname()}:999999:dead", lease_seconds=3600)
+        assert claimed is not None and claimed.id == up.job_id
+    monkeypatch.setattr(queue, "_pid_alive", lambda pid: pid != 999999)
+    try:
+        assert run_worker_process(once=True, url=database_url) == 0
+    finally:
+        dispose_all()
+    with session_scope(engine, readonly=True) as s:
+        job = s.get(Job, up.job_id)
+        assert (job.status, job.attempts, job.last_error_code) == ("failed", 2, "no_text")
