@@ -1849,6 +1849,10 @@ def parties(text: str, limit: int = PREAMBLE_CHARS) -> list[Party]:
             found = _region_parties(text, rs, re_)
             if len(found) == 1 and _BLANK_PARTY_RE.search(text, rs, re_):
                 return found
+    if not best and _UNDERSIGNED_RE.search(text, 0, min(len(text), 3000)):
+        signed = _signatories(text)
+        if signed:
+            return signed
     if not best and limit == PREAMBLE_CHARS and len(text) > limit:
         # a cover page or a table of contents pushes the preamble down: its "made / entered into ... between"
         # sentence within the first 20,000 characters
@@ -1857,6 +1861,56 @@ def parties(text: str, limit: int = PREAMBLE_CHARS) -> list[Party]:
                     r"\b(?:agreement|contract)\b", text[s0:s1], re.I):
                 return [_shifted(q, s0) for q in parties(text[s0:], limit=3000)]
     return best
+
+
+# Signature blocks: the entity written just before "By:" or "/s/" ("PRAIRIE ECI ACQUIROR LP By: ...", "ABP TRUST
+# /s/ Adam D. Portnoy"), or a person in capitals before "/s/"; a name after "By:" ("By: BIA GP L.L.C., its general
+# partner") signs for another.
+_SIG_TOKEN = r"(?:[A-Z0-9(][\w&.,'’()/À-ž-]*|&|and|of|de|du|la)"
+_SIGNATORY_RE = re.compile(
+    rf"(?P<name>(?:{_SIG_TOKEN}\s+){{0,10}}?"
+    r"(?:INC|Inc|LLC|L\.L\.C|LP|L\.P|LTD|Ltd|LIMITED|Limited|CORP|Corp|CORPORATION|Corporation|COMPANY|Company|TRUST|Trust|PLC|"
+    r"GMBH|GmbH|AG|S\.A|N\.V|B\.V|FUND|Fund|R\.L|ILP)\.?)\s*,?\s*(?:By\s*:|/s/)"
+    r"|(?P<person>(?-i:[A-Z][A-Z.'’À-Ž-]+(?:\s+[A-Z][A-Z.'’À-Ž-]+){1,3}))\s+/s/")
+_UNDERSIGNED_RE = re.compile(r"\b(?:the|each\s+of\s+the)\s+undersigned\b|\beach\s+party\s+hereto\b", re.I)
+_SIGNATORY_STOP_RE = re.compile(
+    r"^(?:Officers?|OFFICERS?|President|PRESIDENT|Signatory|SIGNATORY|Directors?|DIRECTORS?|Counsel|COUNSEL|Secretary|"
+    r"SECRETARY|Esq\.?|Attorney-in-fact|ATTORNEY-IN-FACT|\((?:Signature|Name/Title|Date|Title|Print\s+Name)\)|"
+    r"\d{1,2}/\d{1,2}/\d{2,4}|\d{4}\.?|.*:)$")
+
+
+def _signatories(text: str) -> list[Party]:
+    """The entities signing at the end of an agreement "the undersigned" make, in order, each once."""
+    out: list[Party] = []
+    tail0 = max(0, len(text) - 12_000)
+    for m in _SIGNATORY_RE.finditer(text, tail0):
+        group = "name" if m.group("name") else "person"
+        words = m.group(group).split()
+        keep: list[str] = []
+        for w in reversed(words):
+            if _SIGNATORY_STOP_RE.match(w):
+                break
+            keep.append(w)
+        keep.reverse()
+        # a name in capitals keeps no mixed-case words before it ("Attorney-in-fact BANC OF AMERICA CORPORATION")
+        caps = [w for w in keep
+                if w.isupper() and len(w.strip(",.()")) > 3 and not _LEGAL_SUFFIX_RE.fullmatch(w.strip(","))]
+        while len(keep) > 2 and not (keep[0].isupper() and len(keep[0].strip(",.()")) > 1) and len(caps) >= 2:
+            keep.pop(0)
+        while keep and keep[0] in ("and", "of", "&", "de", "du", "la"):
+            keep.pop(0)
+        if not keep:
+            continue
+        name = " ".join(keep).strip(" ,")
+        start = m.start(group) + m.group(group).rfind(keep[0], 0, len(m.group(group)) - len(" ".join(keep[1:])))
+        if re.search(r"By\s*:\s*$", text[max(0, start - 8) : start]) or not name[:1].isupper():
+            continue
+        if len(keep) < 2 and not _LEGAL_SUFFIX_RE.search(name):
+            continue
+        if all(name.lower() != q.name.lower() for q in out):
+            end = start + len(text[start : m.end(group)].rstrip(" ,"))
+            out.append(Party(name, None, start, end, text[start:end]))
+    return out
 
 
 def _shifted(p: Party, by: int) -> Party:

@@ -616,6 +616,24 @@ def test_terms_parties_after_a_long_table_of_contents() -> None:
         _span_ok(text, p)
 
 
+def test_terms_parties_of_an_agreement_the_undersigned_make_are_its_signatories() -> None:
+    text = "\n\n".join([
+        "JOINT FILING AGREEMENT",
+        "The undersigned hereby agree that the statement on Schedule 13D is filed on behalf of each of them.",
+        "Dated: May 4, 2021",
+        "HARBOR CREEK PARTNERS, L.P.\nBy: Harbor Creek GP, LLC, its general partner\nBy: /s/ Ann Lee Name: Ann Lee "
+        "Title: Managing Director",
+        "HARBOR CREEK GP, LLC\nBy: /s/ Ann Lee Name: Ann Lee Title: Managing Director",
+        "Tomas Brennan Investments Ltd. By: /s/ T. Brennan Title: Director",
+        "(Date) JOHN Q. MARLOW /s/ John Q. Marlow\n",
+    ])
+    got = parties(text)
+    assert [p.name for p in got] == ["HARBOR CREEK PARTNERS, L.P.", "HARBOR CREEK GP, LLC",
+                                     "Tomas Brennan Investments Ltd.", "JOHN Q. MARLOW"]
+    for p in got:
+        _span_ok(text, p)
+
+
 def test_terms_parties_party_lines_with_the_name_on_the_next_line() -> None:
     text = ("COOPERATION AGREEMENT\n\n   Party A:\n\n  Redwood Data Technology Co., Ltd.\n\n  Address:\n\n  Beijing\n\n"
             "   Party B:\n\n  Cedar Online (Hong Kong) Co., Ltd.\n\n  Address:\n\n  Hong Kong\n")
