@@ -113,6 +113,7 @@ def test_compare_page_marks_each_change_minor_or_substantive(client, world, engi
     assert 'data-classification="substantive"' in text and 'data-classification="minor"' in text
     assert "<del>J. Smith,</del>" in text and "<ins>A. Jones,</ins>" in text
     assert "payment days changed" in text  # the reason, in words
+    assert 'Deviation gone: <code>payment_terms.payment_days_too_short</code> <span class="badge sev-medium">' in text
     assert _events(engine, "contract.compare")[-1].detail["from"] == 1
     _as(client, world, "finance")
     assert client.get(f"/contracts/{cid}/compare").status_code == 403
