@@ -43,7 +43,16 @@ class ErrorBody(BaseModel):
     error: ErrorDetail
 
 
+def _page_example(schema: dict[str, Any], cls: type[BaseModel]) -> None:
+    # A page of one item, the item being its own model's first example.
+    args = getattr(cls, "__pydantic_generic_metadata__", {}).get("args") or ()
+    extra = getattr(args[0], "model_config", {}).get("json_schema_extra") if args else None
+    items = extra["examples"][:1] if isinstance(extra, dict) and extra.get("examples") else []
+    schema["examples"] = [{"items": items, "total": 1 if items else 0, "page": 1, "per_page": 50}]
+
+
 class Page(BaseModel, Generic[T]):
+    model_config = ConfigDict(json_schema_extra=_page_example)
     items: list[T]
     total: int = Field(description="How many match, over all pages.")
     page: int
@@ -51,6 +60,7 @@ class Page(BaseModel, Generic[T]):
 
 
 class UserRef(BaseModel):
+    model_config = _examples({"id": 3, "username": "lee", "display_name": "Lee Park"})
     id: int
     username: str
     display_name: str
@@ -115,6 +125,9 @@ class UserUpdate(BaseModel):
 
 
 class AssignmentPublic(BaseModel):
+    model_config = _examples({"id": 1, "buyer": None, "contract_type": "saas",
+                              "partner": {"id": 3, "username": "lee", "display_name": "Lee Park"},
+                              "backup": {"id": 4, "username": "morgan", "display_name": "Morgan Diaz"}})
     id: int
     buyer: UserRef | None
     contract_type: ContractType | None
@@ -160,6 +173,14 @@ class JobPublic(BaseModel):
 
 
 class VersionPublic(BaseModel):
+    model_config = _examples({"id": 15, "number": 2, "filename": "nimbusdesk-v2.pdf", "media_type": "application/pdf",
+                              "size": 48213, "sha256": "3f5a...", "uploaded_by": 2, "note": "Net 45 agreed",
+                              "created_at": "2026-03-05T09:12:00Z", "review_id": 19,
+                              "job": {"id": 33, "kind": "review_version", "status": "done", "attempts": 1,
+                                      "max_attempts": 5, "error": None, "contract_id": 12, "version_id": 15,
+                                      "result": {"review_id": 19, "route": "legal", "worst_severity": "medium"},
+                                      "created_at": "2026-03-05T09:12:00Z",
+                                      "finished_at": "2026-03-05T09:12:03Z"}})
     id: int
     number: int
     filename: str
@@ -231,6 +252,10 @@ class DecisionCreate(BaseModel):
 
 
 class DecisionPublic(BaseModel):
+    model_config = _examples({"deviation_id": 41, "contract_id": 12, "rule": "payment_terms.payment_days_too_short",
+                              "severity": "medium", "decision": "fallback", "comment": "Net 30 is our fallback",
+                              "decided_by": {"id": 3, "username": "lee", "display_name": "Lee Park"},
+                              "decided_at": "2026-03-04T15:20:00Z"})
     deviation_id: int
     contract_id: int
     rule: str
@@ -303,6 +328,10 @@ class CommentCreate(BaseModel):
 
 
 class CommentPublic(BaseModel):
+    model_config = _examples({"id": 7, "contract_id": 12,
+                              "author": {"id": 2, "username": "pat", "display_name": "Pat Rivera"},
+                              "body": "@lee can we live with Net 30 here?", "parent_id": None, "deviation_id": 41,
+                              "mentions": ["lee"], "created_at": "2026-03-04T11:02:00Z", "replies": []})
     id: int
     contract_id: int
     author: UserRef
@@ -315,6 +344,9 @@ class CommentPublic(BaseModel):
 
 
 class NotificationPublic(BaseModel):
+    model_config = _examples({"id": 9, "kind": "assigned", "contract_id": 12,
+                              "message": "NimbusDesk subscription (NimbusDesk Software) is assigned to you",
+                              "created_at": "2026-03-03T10:00:04Z", "read_at": None})
     id: int
     kind: str
     contract_id: int | None
@@ -329,10 +361,13 @@ class MarkRead(BaseModel):
 
 
 class MarkedRead(BaseModel):
+    model_config = _examples({"marked": 2})
     marked: int
 
 
 class RenewalPublic(BaseModel):
+    model_config = _examples({"contract": ContractSummary.model_config["json_schema_extra"]["examples"][0],  # type: ignore[index]
+                              "renewal_date": "2027-03-03", "notice_deadline": "2026-12-03", "days_left": 41})
     contract: ContractSummary
     renewal_date: dt.date
     notice_deadline: dt.date | None
@@ -355,6 +390,8 @@ class AuditEventPublic(BaseModel):
 
 
 class AuditVerification(BaseModel):
+    model_config = _examples({"intact": True, "events": 1204, "broken_at": None, "reason": None,
+                              "head": "4b23a1a45f86b3778fbd9b7d387fc052c6e5cebd02b66dc7a4a4cb03107d66e9"})
     intact: bool
     events: int
     broken_at: int | None
@@ -377,6 +414,13 @@ class RescanStarted(BaseModel):
 
 
 class RescanProgress(BaseModel):
+    model_config = _examples({"rescan_id": 204, "started_by": "admin", "started_at": "2026-03-06T08:00:00Z",
+                              "total": 3, "queued": 0, "running": 1, "done": 1, "failed": 1, "finished": False,
+                              "report": {"changed": [{"contract_id": 12, "version_id": 15, "change": "newly_fails",
+                                                      "before": {"route": "self_serve", "worst_severity": "low"},
+                                                      "after": {"route": "legal", "worst_severity": "high"}}],
+                                         "failed": [{"job_id": 53, "version_id": 17, "code": "corrupt_file",
+                                                     "message": "the PDF is damaged"}], "waiting": 1}})
     rescan_id: int
     started_by: str
     started_at: dt.datetime

@@ -80,13 +80,14 @@ def _duplicate(session: Session, exc: DuplicateFileError, user: User) -> Conflic
 def create_contract(
     user: Uploader, session: SessionDep, store: StoreDep, settings: SettingsDep, ip: ClientIP,
     file: Annotated[UploadFile, File(description="The vendor draft: PDF, DOCX or TXT.")],
-    title: Annotated[str, Form(min_length=1, max_length=300)],
-    vendor: Annotated[str, Form(min_length=1, max_length=300)],
+    title: Annotated[str, Form(min_length=1, max_length=300, examples=["NimbusDesk subscription"])],
+    vendor: Annotated[str, Form(min_length=1, max_length=300, examples=["NimbusDesk Software"])],
     contract_type: Annotated[schemas.ContractType, Form()],
-    value: Annotated[Decimal | None, Form(ge=0, description="Total over the initial term.")] = None,
+    value: Annotated[Decimal | None, Form(ge=0, description="Total over the initial term.", examples=[54000])] = None,
     currency: Annotated[str, Form(pattern=r"^[A-Za-z]{3}$")] = "USD",
     buyer: Annotated[str | None, Form(description="The buyer's username (default: you).")] = None,
-    business_context: Annotated[str, Form(max_length=10_000)] = "",
+    business_context: Annotated[str, Form(max_length=10_000, examples=[
+        "Vendor needs Net 60 because its cash-flow cycle changed"])] = "",
     confidential: Annotated[bool, Form()] = False,
     allowed_users: Annotated[list[str] | None, Form(description="Usernames who may see a confidential "
                                                     "contract (repeat the field, or separate by commas).")] = None,
@@ -211,7 +212,8 @@ def read_versions(contract_id: int, user: CurrentUser, session: SessionDep, pagi
 def create_version(
     contract_id: int, user: Uploader, session: SessionDep, store: StoreDep, settings: SettingsDep, ip: ClientIP,
     file: Annotated[UploadFile, File(description="The new draft: PDF, DOCX or TXT.")],
-    note: Annotated[str, Form(max_length=5000, description="What changed, in a line.")] = "",
+    note: Annotated[str, Form(max_length=5000, description="What changed, in a line.",
+                              examples=["Vendor accepted Net 45"])] = "",
     allow_duplicate: Annotated[bool, Form()] = False,
 ) -> JSONResponse:
     """Store a new version and queue its review; the contract goes back to ``submitted``. Compare it with the
