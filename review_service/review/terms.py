@@ -2025,13 +2025,13 @@ _ANNIVERSARY_RE = re.compile(
     rf"\b(?:(?P<w>{_ORD_WORDS_RE})|(?P<n>\d{{1,2}})\s?(?:st|nd|rd|th|t\s?h))\s*(?:\(\s*\d{{1,2}}\s?(?:st|nd|rd|th|t\s?h)?\s*\)\s*)?"
     r"(?:year\s+)?anniversary\b", re.I)
 _TERM_BEFORE_RE = re.compile(
-    r"(?:\bfor|\bof|\bbe|\bis|\buntil(?:\s+the)?|\b(?:ending|end|expire|expiring|terminate|terminating|conclude|"
-    r"concluding)(?:\s+(?:on|at|upon))?(?:\s+the)?|\bthrough|\blast|"
+    r"(?:\bfor|\bof|\bbe|\bis|\buntil(?:\s+the)?|\b(?:ending|end|ends|expire|expires|expiring|terminate|terminates|"
+    r"terminating|conclude|concluding)(?:\s+(?:on|at|upon|in))?(?:\s+the)?|\bthrough|\blast|"
     r"\bperiod\s+of|\bterm\s+of|\bduration\s+of|\binitial\s+period\s+of)\s+(?:a\s+|an\s+|the\s+)?"
     r"(?:(?:initial|fixed|minimum|further|period\s+of|term\s+of)\s+)*$", re.I)
 _TERM_AFTER_RE = re.compile(
     r"\s*(?:\(\s*\)\s*)?(?:(?:full\s+)?(?:calendar\s+)?(?:period|term)\s+)?(?:anniversary|after|from|following|thereafter|"
-    r"subsequent|later|beyond|"
+    r"subsequent|later|beyond|with|"
     r"commencing|beginning|starting|period|term|\(|[,.;]|$|unless|and|as\s+of)", re.I)
 
 
@@ -2302,8 +2302,9 @@ _NOT_PERPETUAL_RE = re.compile(
     r"year[\s-]+to[\s-]+year|\bheld\s+to\s+be\b|\binvalid\b|\bunenforceable\b", re.I)
 # Periods that run after the agreement ends or alongside it: survival, non-solicitation, audit, records.
 _AFTER_TERM_RE = re.compile(
-    r"\b(?:during|throughout)\s+the\s+(?:term|Term)\b|\bsurviv\w*|\b(?:following|after|from)\s+(?:the\s+)?(?:date\s+of\s+)?"
-    r"(?:any\s+|its\s+|such\s+)?(?:termination|expiration|expiry|cancellation|non-renewal)", re.I)
+    r"\b(?:during|throughout)\s+the\s+(?:term|Term)\b|\bsurviv\w*|\b(?:years?|months?|days?|period|thereafter)\b[^.;]{0,30}?"
+    r"\b(?:following|after|from)\s+(?:the\s+)?(?:date\s+of\s+)?(?:any\s+|its\s+|such\s+)?(?:termination|expiration|expiry|"
+    r"cancellation|non-renewal)", re.I)
 # A party's right to end the agreement early ("Vyera may terminate this Agreement on or after the second
 # anniversary"): no term clause unless the sentence also states the term.
 _TERMINATION_RIGHT_RE = re.compile(
@@ -2335,11 +2336,12 @@ _OUTER_LIMIT_RE = re.compile(r"\bno\s+(?:event\s+)?later\s+than\s*$", re.I)
 # A sentence whose subject is the agreement's term: "The term of this Agreement is five (5) years", "This
 # Agreement shall have an initial term of three (3) years", "This Agreement shall continue for two years".
 _TERM_SUBJECT_RE = re.compile(
-    r"\b(?:the\s+(?:initial\s+)?term(?:\s+of\s+(?:this|the)\s+(?:agreement|contract))?\s+(?:shall|will|is)|this\s+"
+    r"\b(?:the\s+[\"“]?(?:initial\s+)?term[\"”]?(?:\s+of\s+(?:this|the)\s+(?:\w+\s+){0,2}(?:agreement|contract))?\s+"
+    r"(?:shall|will|is)|this\s+"
     r"(?:agreement|contract)(?:[^.;]{0,80}?,)?\s+(?:shall|will)\s+(?:automatically\s+)?(?:have|be\s+for|continue|remain|"
     r"be\s+in\s+(?:full\s+)?(?:force|effect)|be\s+effective|become\s+effective|commence|begin|expire|terminate|end|run)"
     r"|this\s+(?:agreement|contract)\s+(?:is\s+for|is\s+effective|is\s+valid|expires|terminates|commences|begins)"
-    r"|(?:initial\s+)?term\s+of\s+(?:this|the)\s+(?:agreement|contract))\b", re.I)
+    r"|(?:initial\s+)?term\s+of\s+(?:this|the)\s+(?:\w+\s+){0,2}(?:agreement|contract))\b", re.I)
 _EVENT_START = (
     r"(?:the\s+)?(?!Effective\s+Date|Execution\s+Date|Commencement\s+Date|date\s+(?:hereof|of\s+(?:this|the)\s+"
     r"(?:Agreement|Contract)|(?:first\s+)?(?:above\s+)?(?:written|set\s+forth))|execution|signing|the\s+Effective)")
@@ -2351,6 +2353,27 @@ _COMMENCES_ON_EVENT_RE = re.compile(
     r"\b(?:commenc\w*|begin\w*|start\w*|effective)\s+(?:on|as\s+of|upon|with)\s+" + _EVENT_START
     + r"(?-i:[A-Z][\w-]*(?:\s+[A-Z][\w-]*){0,3}\s+Date)", re.I)
 _DATE_RANGE_GAP_RE = re.compile(r"\s*(?:to|through|thru|until|till|-|–|—)\s*(?:and\s+including\s+)?$", re.I)
+
+
+def _explicit_end(src: str, ds: list[Date]) -> date | None:
+    """A date ``src`` calls the end ("expires on", "through", "Termination Date:", "in no event later than"), or
+    the end of a range ("June 1, 2019 to May 31, 2021")."""
+    for d in ds:
+        if d.label == "expiration" or _OUTER_LIMIT_RE.search(src[max(0, d.start - 30) : d.start]):
+            return d.value
+    for a, b in itertools.pairwise(ds):
+        if _DATE_RANGE_GAP_RE.match(src[a.end : b.start]) and b.value > a.value:
+            return b.value
+    return None
+
+
+_TERM_DEFINED_RE = re.compile(
+    r"^\W*(?:[\d.]+\s*)?[\"“](?:Initial\s+)?(?:Term|Contract\s+Period|Agreement\s+Period|Term\s+of\s+(?:the\s+)?Agreement)"
+    r"[\"”]", re.I)
+_MONEY_WORDS_RE = re.compile(r"\b(?:pa(?:y|id|yable|yment)|fees?|invoic\w*|royalt\w*|price|rates?|charges?)\b", re.I)
+# Periods named otherwise than "term": "Contract Period", "Promotion Period", the duration of a venture.
+_PERIOD_WORDS_RE = re.compile(
+    r"\b(?:term|period|duration|promotion|venture|cooperation|appointment|engagement)\b|\bTermination\s+Date\b", re.I)
 
 
 def expiration_from(src: str, doc_text: str, *, any_date: bool = True) -> date | Literal["perpetual"] | None:
@@ -2368,12 +2391,9 @@ def expiration_from(src: str, doc_text: str, *, any_date: bool = True) -> date |
     the RFS Date", "after the First Commercial Sale").
     """
     ds = dates(src)
-    for d in ds:
-        if d.label == "expiration" or _OUTER_LIMIT_RE.search(src[max(0, d.start - 30) : d.start]):
-            return d.value
-    for a, b in itertools.pairwise(ds):
-        if _DATE_RANGE_GAP_RE.match(src[a.end : b.start]) and b.value > a.value:
-            return b.value
+    explicit = _explicit_end(src, ds)
+    if explicit is not None:
+        return explicit
     term = initial_term(src)
     if term is not None and (_MEASURED_FROM_EVENT_RE.match(src, term.end) or _COMMENCES_ON_EVENT_RE.search(src)):
         return None  # "three (3) years from the Launch Date", "commence on the Services Commencement Date"
@@ -2392,6 +2412,18 @@ def expiration_from(src: str, doc_text: str, *, any_date: bool = True) -> date |
     return ds[-1].value if ds and any_date else None
 
 
+_HEADING_LEAD_RE = re.compile(r"(?:^|\n|\s{2,}|\d[\d.]*\)?\s*|\b[A-Z]\.\s*|ARTICLE\s+\w+\s*[-–.:]?\s*)$")
+
+
+def _term_headed(text: str, s0: int, s1: int) -> bool:
+    """Whether a term heading ("11. TERM AND TERMINATION", "Term.") stands just before or at the start of the
+    sentence: at the start of a line or after a clause number."""
+    for m in _TERM_HEADING_RE.finditer(text, max(0, s0 - 60), min(s1, s0 + 40)):
+        if _HEADING_LEAD_RE.search(text, max(0, m.start() - 16), m.start()):
+            return True
+    return False
+
+
 def expiration_date(doc_text: str) -> date | Literal["perpetual"] | None:
     """When the contract expires: a date, ``"perpetual"``, or ``None`` when it cannot tell.
 
@@ -2399,25 +2431,41 @@ def expiration_date(doc_text: str) -> date | Literal["perpetual"] | None:
     under a term heading ("11. TERM AND TERMINATION", "Term.") that gives a date, one under such a heading
     that says perpetual, then the first elsewhere that gives a date, then one that says perpetual.
     """
+    # rank: 3 under a term heading, + 2 for a date from a term clause, 1 for an explicit end of another named
+    # period, 0 for perpetual
     best: tuple[int, date | Literal["perpetual"]] | None = None
     for s0, s1 in sentence_spans(doc_text):
         sent = doc_text[s0:s1]
-        if not (_TERM_CLAUSE.search(sent) and _TERM_VERB.search(sent)):
-            continue
-        if (_DEFINITION_RE.match(sent) and not _TERM_CLAUSE.match(sent)) or _AFTER_TERM_RE.search(sent):
+        if _AFTER_TERM_RE.search(sent):
             continue
         if _TERMINATION_RIGHT_RE.search(sent) and not _TERM_SUBJECT_RE.search(sent):
             continue
-        got = expiration_from(sent, doc_text, any_date=False)
-        if got is None:
-            continue
-        headed = bool(_TERM_HEADING_RE.search(doc_text, max(0, s0 - 60), min(s1, s0 + 40)))
-        if not headed and not (_TERM_SUBJECT_RE.search(sent) or _TERM_CLAUSE.match(sent)):
-            continue  # outside a term clause, only a sentence about the agreement's own term counts
-        rank = 2 * headed + (got != "perpetual")
+        headed = _term_headed(doc_text, s0, s1)
+        if not (_TERM_CLAUSE.search(sent) and _TERM_VERB.search(sent)) or (
+                _DEFINITION_RE.match(sent) and not _TERM_CLAUSE.match(sent)):
+            # outside the usual wording, only an explicit end of a named period ("Contract Period" means ...
+            # concluding May 31, 2000", "Termination Date: December 31, 2023", "TERM OF EXECUTION From ... until")
+            ds = dates(sent)
+            if not ds or _MONEY_WORDS_RE.search(sent) or not _PERIOD_WORDS_RE.search(sent, max(0, ds[0].start - 80),
+                                                                                        ds[0].start):
+                continue
+            if _DEFINITION_RE.match(sent) and not _TERM_DEFINED_RE.match(sent):
+                continue  # the definition of another period ("Calendar Year", "Exclusive Period")
+            got = _explicit_end(sent, ds)
+            if got is None:
+                continue
+            kind = 1
+        else:
+            got = expiration_from(sent, doc_text, any_date=False)
+            if got is None:
+                continue
+            if not headed and not (_TERM_SUBJECT_RE.search(sent) or _TERM_CLAUSE.match(sent)):
+                continue  # outside a term clause, only a sentence about the agreement's own term counts
+            kind = 0 if got == "perpetual" else 2
+        rank = 3 * headed + kind
         if best is None or rank > best[0]:
             best = (rank, got)
-        if rank == 3:
+        if rank == 5:
             break
     return None if best is None else best[1]
 

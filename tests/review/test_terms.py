@@ -737,6 +737,16 @@ _MADE = "This Supply Agreement is made on 2 May 2019 between Northwind Ltd (\"Bu
         ("7. TERM: June 1, 2019 to May 31, 2021", date(2021, 5, 31)),
         ("7. Term. This Agreement shall terminate five (5) years after the first shipment, but in no event later "
          "than June 30, 2025.", date(2025, 6, 30)),
+        ('The "Initial Term" shall commence upon the Effective Date and shall expire on March 31, 2022.',
+         date(2022, 3, 31)),
+        ("8.1 The initial term of this Agreement shall, unless sooner terminated, expire in five (5) years from the "
+         "date of the Effective Date.", date(2024, 5, 2)),
+        # the end of a period named otherwise: label lines, a contract period, a range
+        ("AGREEMENT PERIOD\n\nEffective Date: January 1, 2020\n\nTermination Date: December 31, 2023",
+         date(2023, 12, 31)),
+        ('(a) "Contract Period" shall mean the period commencing on January 1, 2020 and concluding December 31, 2022.',
+         date(2022, 12, 31)),
+        ("PERIOD OF EXECUTION From January 30, 2020 until July 29, 2020", date(2020, 7, 29)),
         # perpetual
         ("7. Term. This Agreement shall continue in full force and effect until terminated by either party.",
          "perpetual"),
@@ -760,6 +770,10 @@ def test_terms_expiration_date(clause: str, expected: object) -> None:
         # an evergreen after the initial term, a survival clause: no perpetual agreement
         "7. Renewal. After the Initial Term, this Agreement shall continue on a month to month basis until terminated.",
         "12. Survival. Sections 8 and 9 of this Agreement shall survive indefinitely.",
+        # the definition of another period, a payment period
+        '1.4 "Calendar Year" means the twelve-month period ending on December 31; the first Calendar Year of the '
+        "Term shall end on December 31, 2019.",
+        "For the period from the Effective Date through September 30, 2019, the fee per unit shall be $36.50.",
     ],
 )
 def test_terms_expiration_date_refuses(clause: str) -> None:
