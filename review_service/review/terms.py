@@ -2434,6 +2434,7 @@ def expiration_date(doc_text: str) -> date | Literal["perpetual"] | None:
     # rank: 3 under a term heading, + 2 for a date from a term clause, 1 for an explicit end of another named
     # period, 0 for perpetual
     best: tuple[int, date | Literal["perpetual"]] | None = None
+    got: date | Literal["perpetual"] | None
     for s0, s1 in sentence_spans(doc_text):
         sent = doc_text[s0:s1]
         if _AFTER_TERM_RE.search(sent):
