@@ -38,8 +38,9 @@ def error_page(request: Request, status: int, code: str, message: str) -> Respon
     if status != 401:
         settings, engine = request.app.state.settings, request.app.state.engine
         user = get_optional_user(request, settings, engine)
-    return render(request, "error.html", user, status_code=status, status=status, code=code,
-                  title=TITLES.get(status, "Something went wrong"), message=message)
+    title = "This form has expired" if code == "csrf_refused" else TITLES.get(status, "Something went wrong")
+    return render(request, "error.html", user, status_code=status, status=status, code=code, title=title,
+                  message=message[:1].upper() + message[1:])
 
 
 async def vetted_error_page(request: Request, exc: Exception) -> Response:

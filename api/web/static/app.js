@@ -165,7 +165,7 @@ function setUpContractPage() {
     const link = links.find((a) => a.dataset.selectDeviation === id);
     return link && link.dataset.clause ? document.getElementById(link.dataset.clause) : null;
   };
-  const select = (id, { scroll = true, focus = true } = {}) => {
+  const select = (id, { scroll = true, focus = true, smooth = true } = {}) => {
     links.forEach((a) => {
       if (a.dataset.selectDeviation === id) a.setAttribute("aria-current", "true");
       else a.removeAttribute("aria-current");
@@ -175,7 +175,7 @@ function setUpContractPage() {
     const clause = clauseOf(id);
     if (clause) {
       clause.classList.add("selected");
-      if (scroll) clause.scrollIntoView({ block: "center", behavior: "smooth" });
+      if (scroll) clause.scrollIntoView({ block: "center", behavior: smooth ? "smooth" : "auto" });
     }
     const url = new URL(window.location.href);
     url.searchParams.set("d", id);
@@ -201,7 +201,15 @@ function setUpContractPage() {
     clause.scrollIntoView({ block: "center", behavior: "smooth" });
   }));
   const current = links.find((a) => a.getAttribute("aria-current") === "true");
-  if (current) select(current.dataset.selectDeviation, { focus: false });
+  if (current && new URL(window.location.href).searchParams.has("d")) {
+    // Opened on a chosen deviation (a link, or back from a decision): show its clause once the browser has
+    // finished its own scrolling to the #fragment, instantly (a smooth scroll would be cancelled by it).
+    window.addEventListener("load", () => window.setTimeout(() => {
+      select(current.dataset.selectDeviation, { focus: false, smooth: false });
+    }, 0));
+  } else if (current) {
+    select(current.dataset.selectDeviation, { focus: false, scroll: false });
+  }
 }
 
 function copyText(text) {
@@ -232,6 +240,7 @@ function setUpCopyButtons() {
 }
 
 document.addEventListener("DOMContentLoaded", () => {
+  document.documentElement.classList.add("js"); // scripts are running: the enhanced behaviour is in place
   document.querySelectorAll("[data-dropzone]").forEach(setUpDropZone);
   document.querySelectorAll("[data-upload-form]").forEach(setUpUploadForm);
   document.querySelectorAll("[data-job-poll]").forEach(pollJob);
