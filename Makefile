@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 SAMPLE ?= corpora/drafts/nimbusdesk_saas_subscription.txt
 
-.PHONY: setup run review-sample test lint typecheck eval clean
+.PHONY: setup chromium run review-sample test lint typecheck eval clean
 
 # Re-installs only when pyproject.toml changes, so a second run starts at once.
 $(STAMP): pyproject.toml
@@ -25,7 +25,11 @@ run: $(STAMP)
 review-sample: $(STAMP)
 	HF_HUB_OFFLINE=1 $(BIN)/vetted review $(SAMPLE) --type saas --value 48000
 
-test: $(STAMP)
+# The browser tests drive Debian's Chromium (Playwright never downloads a browser); install it when missing.
+chromium:
+	@test -x /usr/bin/chromium || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium)
+
+test: $(STAMP) chromium
 	HF_HUB_OFFLINE=1 $(BIN)/python -m pytest -q -n 2 --dist loadfile
 
 lint: $(STAMP)
