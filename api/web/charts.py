@@ -84,9 +84,10 @@ def bar_chart(title: str, bars: list[Bar], *, series: tuple[str, ...] = ("",), d
 
 
 def share_chart(title: str, part: int, whole: int, *, part_label: str, rest_label: str) -> Markup:
-    """A rate as one bar split in two (the part and the rest), with the percentage written beside it."""
+    """A rate as one bar split in two (the part and the rest), with the percentage written beside it and the
+    counts in a caption under it."""
     n = next(_ids)
-    width, height, bar_w = 320, 56, 220
+    width, height, bar_w = 320, 40, 220
     if whole:
         share = part / whole
         desc = f"{part} of {whole} ({share:.0%}) {part_label}; {whole - part} {rest_label}."
@@ -101,5 +102,5 @@ def share_chart(title: str, part: int, whole: int, *, part_label: str, rest_labe
         f'<rect class="track" x="0" y="8" width="{bar_w}" height="24" rx="4"/>'
         f'<rect class="series-1" x="0" y="8" width="{filled:.1f}" height="24" rx="4"/>'
         f'<text class="big-value" x="{bar_w + 12}" y="28">{escape(shown)}</text>'
-        f'<text class="chart-legend" x="0" y="50">{part} of {whole} {escape(part_label)}</text>'
-        "</svg>")
+        "</svg>"
+        f'<p class="share-caption">{part} of {whole} {escape(part_label)}</p>')
