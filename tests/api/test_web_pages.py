@@ -1,0 +1,202 @@
+"""The web pages in-process (no browser): signing in and out, CSRF protection of page forms, the role checks
+and their friendly pages, the queue's order and filters, the contract page's audit record, decisions and
+comments through forms, and uploads without scripts (the form comes back filled in with the API's message)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from api_world import PASSWORD, build_world, draft_text
+from sqlalchemy import select
+
+from review_service.repository.db import session_scope
+from review_service.repository.models import AuditEvent, Contract, Deviation
+
+TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+@pytest.fixture
+def world(engine, store):
+    return build_world(engine, store)
+
+
+def _token(client, path: str = "/login") -> str:
+    found = TOKEN.search(client.get(path).text)
+    assert found, f"no CSRF token on {path}"
+    return found.group(1)
+
+
+def sign_in(client, username: str) -> str:
+    """Sign ``username`` in through the page; the CSRF token for the next forms."""
+    token = _token(client)
+    response = client.post("/login", data={"username": username, "password": PASSWORD, "csrf_token": token},
+                           follow_redirects=False)
+    assert response.status_code == 303, response.text
+    return token
+
+
+def _actions(engine, action: str) -> list[AuditEvent]:
+    with session_scope(engine, readonly=True) as s:
+        return list(s.scalars(select(AuditEvent).where(AuditEvent.action == action).order_by(AuditEvent.seq)))
+
+
+def test_web_sign_in_lands_on_the_role_home_and_sign_out_ends_the_session(client, world, engine) -> None:
+    assert client.get("/", follow_redirects=False).headers["location"] == "/login"
+    token = _token(client)
+    wrong = client.post("/login", data={"username": "lee", "password": "nope", "csrf_token": token})
+    assert wrong.status_code == 401 and "Wrong username or password" in wrong.text
+    right = client.post("/login", data={"username": "lee", "password": PASSWORD, "csrf_token": token},
+                        follow_redirects=False)
+    assert right.headers["location"] == "/queue"
+    assert "vetted_session=" in right.headers["set-cookie"] and "HttpOnly" in right.headers["set-cookie"]
+    assert [e.actor for e in _actions(engine, "auth.login")] == ["lee"]
+    assert client.get("/queue").status_code == 200
+    out = client.post("/logout", data={"csrf_token": token}, follow_redirects=False)
+    assert out.headers["location"] == "/login"
+    assert client.get("/queue", follow_redirects=False).status_code == 303
+
+
+def test_web_sign_in_goes_back_to_the_page_asked_for_but_never_off_site(client, world) -> None:
+    asked = client.get("/queue?vendor=acme", follow_redirects=False)
+    assert asked.status_code == 303 and asked.headers["location"] == "/login?next=%2Fqueue%3Fvendor%3Dacme"
+    token = _token(client)
+    for target, landing in (("/queue?vendor=acme", "/queue?vendor=acme"), ("//evil.example/x", "/queue"),
+                            ("https://evil.example/", "/queue")):
+        response = client.post("/login", data={"username": "lee", "password": PASSWORD, "csrf_token": token,
+                                               "next": target}, follow_redirects=False)
+        assert response.headers["location"] == landing
+
+
+def test_web_forms_refuse_a_missing_or_wrong_token_and_a_foreign_origin(client, world, engine) -> None:
+    no_token = client.post("/login", data={"username": "lee", "password": PASSWORD})
+    assert no_token.status_code == 403 and "security token" in no_token.text
+    token = _token(client)
+    forged = client.post("/login", data={"username": "lee", "password": PASSWORD, "csrf_token": "0" * 64})
+    assert forged.status_code == 403
+    foreign = client.post("/login", data={"username": "lee", "password": PASSWORD, "csrf_token": token},
+                          headers={"Origin": "https://evil.example"})
+    assert foreign.status_code == 403 and "another site" in foreign.text
+    assert _actions(engine, "auth.login") == []  # none of them reached the password check
+    # The token is bound to this browser's cookie: another browser's token does not fit.
+    sign_in(client, "lee")
+    contract_id = world.contract()
+    deviation_id = world.deviation_id(contract_id)
+    session_cookie = client.cookies.get("vetted_session")
+    client.cookies.clear()
+    client.cookies.set("vetted_session", session_cookie)
+    client.cookies.set("vetted_csrf", "another-browser")
+    refused = client.post(f"/contracts/{contract_id}/deviations/{deviation_id}/decision",
+                          data={"decision": "accept", "csrf_token": token})
+    assert refused.status_code == 403 and "This form has expired" in refused.text
+
+
+@pytest.mark.parametrize(("who", "path", "allowed"), [
+    ("owner", "/queue", False), ("finance", "/queue", False), ("admin", "/queue", False), ("legal", "/queue", True),
+    ("senior", "/queue", True), ("finance", "/upload", False), ("admin", "/upload", False),
+    ("owner", "/upload", True), ("finance", "/requests", False), ("owner", "/requests", True),
+])
+def test_web_pages_refuse_the_wrong_role_with_a_page(client, world, who, path, allowed) -> None:
+    sign_in(client, world.user(who).username)
+    response = client.get(path)
+    if allowed:
+        assert response.status_code == 200
+    else:
+        assert response.status_code == 403 and "text/html" in response.headers["content-type"]
+        assert "Not for your role" in response.text and "This page is for" in response.text
+
+
+def test_web_contract_pages_hide_what_the_user_may_not_see(client, world) -> None:
+    contract_id = world.contract(buyer="owner")
+    sign_in(client, "riley")  # procurement in another team
+    for path in (f"/contracts/{contract_id}", f"/requests/{contract_id}"):
+        response = client.get(path)
+        assert response.status_code == 404 and "Not found" in response.text
+    assert client.get("/api/nope").json()["error"]["code"] == "not_found"  # the API keeps its JSON body
+
+
+def test_web_queue_puts_the_worst_first_then_the_oldest_and_filters(client, world) -> None:
+    medium_old = world.contract(title="Medium old")
+    high = world.contract(title="High one")
+    medium_new = world.contract(title="Medium new")
+    self_serve = world.contract(title="Self-serve one", route="self_serve")
+    with session_scope(world.engine) as s:
+        s.get(Contract, high).worst_severity = "high"
+    sign_in(client, "lee")
+    page = client.get("/queue").text
+    order = re.findall(r'class="strong">([^<]+)</a>', page)
+    assert order == ["High one", "Medium old", "Medium new"]
+    assert "Self-serve one" not in page
+    assert re.findall(r'class="strong">([^<]+)</a>', client.get("/queue?route=self_serve").text) == \
+        ["Self-serve one"]
+    assert "High one" not in client.get("/queue?assignee=morgan").text
+    assert "High one" in client.get("/queue?assignee=me&vendor=acme&contract_type=saas").text
+    assert "High one" not in client.get("/queue?contract_type=nda").text
+    del medium_old, medium_new, self_serve
+
+
+def test_web_contract_page_is_audited_and_decisions_go_through_the_api_rules(client, world, engine) -> None:
+    contract_id = world.contract()
+    deviation_id = world.deviation_id(contract_id)
+    token = sign_in(client, "lee")
+    page = client.get(f"/contracts/{contract_id}?d={deviation_id}")
+    assert page.status_code == 200
+    assert f'data-deviation="{deviation_id}"' in page.text and 'aria-current="true"' in page.text
+    assert "Offer the fallback" in page.text and "Net 30." in page.text
+    assert [e.target for e in _actions(engine, "contract.view")] == [f"contract:{contract_id}"]
+
+    url = f"/contracts/{contract_id}/deviations/{deviation_id}/decision"
+    reject = client.post(url, data={"decision": "reject", "csrf_token": token}, follow_redirects=False)
+    assert reject.status_code == 303
+    shown = client.get(reject.headers["location"])
+    assert "a rejection needs a comment" in shown.text
+    fallback = client.post(url, data={"decision": "fallback", "comment": "Net 30 it is", "csrf_token": token})
+    assert "Recorded: fallback offered." in fallback.text
+    with session_scope(engine, readonly=True) as s:
+        row = s.get(Deviation, deviation_id)
+        assert (row.decision, row.comment) == ("fallback", "Net 30 it is")
+    assert len(_actions(engine, "deviation.decide")) == 1
+
+    comment = client.post(f"/contracts/{contract_id}/comments",
+                          data={"body": "@pat vendor agreed", "deviation_id": str(deviation_id), "csrf_token": token})
+    assert "Comment added." in comment.text and "@pat vendor agreed" in comment.text
+
+
+def test_web_procurement_cannot_decide_and_sees_the_decision(client, world) -> None:
+    contract_id = world.contract()
+    deviation_id = world.deviation_id(contract_id)
+    token = sign_in(client, "pat")
+    page = client.get(f"/contracts/{contract_id}")
+    assert "Offer the fallback" not in page.text
+    refused = client.post(f"/contracts/{contract_id}/deviations/{deviation_id}/decision",
+                          data={"decision": "accept", "csrf_token": token})
+    assert refused.status_code == 403
+    request_page = client.get(f"/requests/{contract_id}").text
+    assert "Sent to legal" in request_page and "Not decided yet" in request_page
+
+
+def test_web_upload_without_scripts_keeps_the_form_on_a_bad_file(client, world, engine) -> None:
+    token = sign_in(client, "pat")
+    form = {"title": "Acme draft", "vendor": "Acme", "contract_type": "saas", "value": "48,000", "currency": "usd",
+            "business_context": "Vendor needs Net 60.", "csrf_token": token}
+    bad = client.post("/upload", data=form, files={"file": ("draft.pdf", b"%PDF-1.4 cut short", "application/pdf")})
+    assert bad.status_code == 422 and "PDF" in bad.text
+    assert 'value="Acme draft"' in bad.text and "Vendor needs Net 60." in bad.text
+    missing = client.post("/upload", data={**form, "title": "", "contract_type": "lease"},
+                          files={"file": ("draft.txt", b"x", "text/plain")})
+    assert missing.status_code == 422 and "Give the contract a title." in missing.text
+    assert "Choose the kind of contract." in missing.text
+    with session_scope(engine, readonly=True) as s:
+        assert s.scalars(select(Contract).where(Contract.title == "Acme draft")).first() is None
+
+    good = client.post("/upload", data=form, files={"file": ("draft.txt", draft_text().encode(), "text/plain")},
+                       follow_redirects=False)
+    assert good.status_code == 303 and re.match(r"/requests/\d+\?job=\d+$", good.headers["location"])
+    outcome = client.get(good.headers["location"]).text
+    assert "Reviewing the draft" in outcome and "data-job-poll" in outcome
+    scripted = client.post("/upload", data=form, headers={"Accept": "application/json"},
+                           files={"file": ("draft.txt", draft_text().encode(), "text/plain")})
+    assert scripted.status_code == 409 and scripted.json()["error"]["code"] == "duplicate_file"
+    with session_scope(engine, readonly=True) as s:
+        stored = s.scalars(select(Contract).where(Contract.title == "Acme draft")).one()
+        assert (stored.value, stored.currency, stored.business_context) == (48000, "USD", "Vendor needs Net 60.")
