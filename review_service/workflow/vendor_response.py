@@ -289,8 +289,9 @@ def _redline_paragraph(paragraph: Paragraph, runs: list[dict[str, str]]) -> None
     """The redline as tracked-style formatting: deletions struck through in red, insertions underlined in
     blue (in words too, for readers who print in black and white: the legend says which is which)."""
     for i, r in enumerate(runs):
-        text = r["text"] + (" " if i < len(runs) - 1 else "")
-        run = paragraph.add_run(text)
+        if i:
+            paragraph.add_run(" ")  # the space between runs is neither struck nor underlined
+        run = paragraph.add_run(r["text"])
         if r["op"] == "delete":
             run.font.strike = True
             run.font.color.rgb = DELETED
