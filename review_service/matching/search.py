@@ -334,7 +334,7 @@ class ClauseSearch:
 
     def __init__(self, texts: Sequence[str], vectors: np.ndarray | None = None, *, embedder: Embedder | None = None,
                  library: Library | None = None, library_vectors: np.ndarray | None = None,
-                 weights: FusionWeights | None = None) -> None:
+                 weights: FusionWeights | None = None, vocabulary: LibraryVocabulary | None = None) -> None:
         if vectors is not None and len(vectors) != len(texts):
             raise ValueError(f"{len(texts)} texts but {len(vectors)} vectors: pass one vector per text")
         if vectors is None and embedder is None and not texts:
@@ -347,7 +347,8 @@ class ClauseSearch:
         self.weights = weights
         self._bm25: BM25 | None = None
         self._doc_terms: list[Counter[str]] = []
-        self._vocabulary: LibraryVocabulary | None = None
+        # Given ready-made by a caller that ranks many collections against one library (rank_stored).
+        self._vocabulary: LibraryVocabulary | None = vocabulary
 
     def __len__(self) -> int:
         return len(self.texts)
@@ -369,7 +370,7 @@ class ClauseSearch:
         if self._vectors is None:
             self._vectors = np.ascontiguousarray(self.embedder.encode(self.texts), dtype=np.float32)
         self._doc_terms = [Counter(tokenize(t)) for t in self.texts]
-        if self._library is not None:
+        if self._library is not None and self._vocabulary is None:
             vectors = self._library_vectors
             if vectors is None:
                 vectors = self.embedder.encode([e.text for e in self._library.texts()])
@@ -509,16 +510,33 @@ def rank_stored(query: str, query_vector: np.ndarray, vectors: np.ndarray, texts
     """
     if k <= 0 or len(vectors) == 0:
         return []
-    rows = np.arange(len(vectors)) if allowed is None else np.flatnonzero(allowed)
-    if len(rows) == 0:
-        return []
-    cosine = vectors[rows] @ query_vector
-    take = min(len(rows), max(candidates, k))
-    best = np.argpartition(-cosine, take - 1)[:take]
-    chosen = rows[best]
     if library is not None and library_vectors is None:
         raise ValueError("pass the library's variant vectors with the library")
+    cosine = vectors @ query_vector
+    if allowed is not None:
+        cosine = np.where(allowed, cosine, -np.inf)
+    visible = int(np.isfinite(cosine).sum())
+    if visible == 0:
+        return []
+    take = min(visible, max(candidates, k))
+    chosen = np.argpartition(-cosine, take - 1)[:take]
+    vocabulary = _vocabulary(library, library_vectors) if library is not None and library_vectors is not None \
+        else None
     ranker = ClauseSearch([texts[i] for i in chosen], vectors[chosen], library=library,
-                          library_vectors=library_vectors, weights=weights)
+                          library_vectors=library_vectors, weights=weights, vocabulary=vocabulary)
     ranked = ranker.search(query, k, query_vector=query_vector)
-    return [(int(chosen[i]), float(cosine[best[i]]), score) for i, score in ranked]
+    return [(int(chosen[i]), float(cosine[chosen[i]]), score) for i, score in ranked]
+
+
+_VOCABULARIES: dict[tuple[str, int], LibraryVocabulary] = {}
+
+
+def _vocabulary(library: Library, library_vectors: np.ndarray) -> LibraryVocabulary:
+    # Built once per library (about 40 ms of tokenizing), not once per search.
+    key = (library.version, len(library_vectors))
+    found = _VOCABULARIES.get(key)
+    if found is None:
+        found = LibraryVocabulary(library, library_vectors)
+        _VOCABULARIES.clear()
+        _VOCABULARIES[key] = found
+    return found

@@ -55,6 +55,8 @@ class StoredClauses:
     clauses: list[StoredClause]
     vectors: np.ndarray
     contract_ids: np.ndarray
+    texts: list[str]
+    clause_types: np.ndarray
 
     def __len__(self) -> int:
         return len(self.clauses)
@@ -129,7 +131,8 @@ def load_stored_clauses(session: Session, *, model_id: str) -> StoredClauses:
                                   "`vetted rescan`")
     matrix = np.ascontiguousarray(np.stack(vectors) if vectors else np.zeros((0, 1)), dtype=np.float32)
     return StoredClauses(model_id, fingerprint, clauses, matrix,
-                         np.array([c.contract_id for c in clauses], dtype=np.int64))
+                         np.array([c.contract_id for c in clauses], dtype=np.int64), [c.text for c in clauses],
+                         np.array([c.clause_type or "" for c in clauses], dtype=object))
 
 
 _CACHE: dict[tuple[str, str], StoredClauses] = {}
@@ -172,12 +175,11 @@ def search_contracts(session: Session, *, query: str, embedder: Embedder, k: int
             clause_types = (clause_types & service.MONEY_CLAUSE_TYPES) if clause_types is not None \
                 else service.MONEY_CLAUSE_TYPES
     if clause_types is not None:
-        allowed &= np.array([c.clause_type in clause_types for c in collection.clauses], dtype=bool)
+        allowed &= np.isin(collection.clause_types, list(clause_types))
     if query_vector is None:
         query_vector = embedder.encode([query])[0]
-    texts = [c.text for c in collection.clauses]
-    ranked = rank_stored(query, query_vector, collection.vectors, texts, k, allowed=allowed, library=library,
-                         library_vectors=library_vectors)
+    ranked = rank_stored(query, query_vector, collection.vectors, collection.texts, k,
+                         allowed=None if allowed.all() else allowed, library=library, library_vectors=library_vectors)
     if not ranked:
         return []
     shown = {c.id: c for c in session.scalars(select(Contract).where(

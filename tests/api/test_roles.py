@@ -145,7 +145,7 @@ READS = [
     Case("renewals", "GET", "/api/renewals?within_days=365", expect(200)),
     Case("metrics", "GET", "/api/metrics", expect(200)),
     Case("user directory", "GET", "/api/users", expect(200)),
-    # Everyone signed in may search; what each sees is tested in test_search.py.
+    # Everyone signed in may search; what each sees is tested in test_precedent_search.py.
     Case("search", "GET", "/api/search?q=liability%20cap&scope=all&k=3", expect(200)),
     Case("me", "GET", "/api/auth/me", expect(200)),
     Case("audit search", "GET", "/api/audit", expect(403, legal=200, senior=200, admin=200)),
