@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import bisect
 import calendar
+import functools
 import itertools
 import re
 from collections.abc import Iterable, Iterator
@@ -1656,6 +1657,9 @@ _BLANK_PARTY_RE = re.compile(
 _NESTED_ANCHOR_RE = re.compile(r"\b(?:by\s+and\s+between|by\s+and\s+among|(?<![Aa]nd\s)between)\b", re.I)
 
 
+_PLACE_DESCRIPTION_RE = re.compile(
+    rf"(?:(?:a|an)\s+)?(?:{_PLACE_RE.pattern})\s+(?:corporation|company|limited\s+liability\s+company|partnership|entity)",
+    re.I)
 _ABBREVIATED_END_RE = re.compile(
     r"\b(?:Inc|Corp|Co|Ltd|L\.P|N\.A|S\.A|B\.V|N\.V|A\.G|L\.L\.C|P\.C|Pty|S\.p\.A|S\.A\.S|Ltda|Bhd|Jr|Sr|LLC|PLC|"
     r"Limited)\.?$", re.I)
@@ -1700,9 +1704,8 @@ def _party_from_chunk(text: str, cs: int, ce: int) -> Party | None:
     cut = _SUFFIX_OF_RE.match(name) or _FORM_THEN_MORE_RE.match(name)
     if cut:
         name = cut.group(1)
-    if re.fullmatch(r"(?:and|or|between|among)", name, re.I) or lookup_jurisdiction(name) or re.fullmatch(
-            rf"(?:(?:a|an)\s+)?(?:{_PLACE_RE.pattern})\s+(?:corporation|company|limited\s+liability\s+company|"
-            r"partnership|entity)", name, re.I):
+    if re.fullmatch(r"(?:and|or|between|among)", name, re.I) or lookup_jurisdiction(name) or (
+            _PLACE_DESCRIPTION_RE.fullmatch(name)):
         return None  # a conjunction, or a place ("England and Wales") or a description taken for a name
     if re.search(r",\s+(?:director|president|officer|chief|ceo|manager|owner)\b", name, re.I):
         return None
@@ -2271,7 +2274,7 @@ def effective_date(text: str) -> date | None:
         if (_EFFECTIVE_STATED_RE.search(before) or _EFFECTIVE_DEFINED_AFTER_RE.match(text, d.end, d.end + 60)) and not (
                 _other_agreements_date(text, d)):
             return d.value
-    for s0, s1 in sentence_spans(text):
+    for s0, s1 in _document_sentences(text):
         setter = _EFFECTIVE_SETTER_RE.search(text, s0, s1)
         if setter is None:
             continue
@@ -2355,6 +2358,18 @@ _COMMENCES_ON_EVENT_RE = re.compile(
 _DATE_RANGE_GAP_RE = re.compile(r"\s*(?:to|through|thru|until|till|-|–|—)\s*(?:and\s+including\s+)?$", re.I)
 
 
+@functools.lru_cache(maxsize=8)
+def _document_sentences(doc_text: str) -> tuple[tuple[int, int], ...]:
+    """The sentence spans of a whole document, split once for the readers that each walk them."""
+    return tuple(sentence_spans(doc_text))
+
+
+@functools.lru_cache(maxsize=8)
+def _document_start(doc_text: str) -> date | None:
+    """The effective date, else the agreement date (read once per document: each term sentence may ask)."""
+    return effective_date(doc_text) or agreement_date(doc_text)
+
+
 def _explicit_end(src: str, ds: list[Date]) -> date | None:
     """A date ``src`` calls the end ("expires on", "through", "Termination Date:", "in no event later than"), or
     the end of a range ("June 1, 2019 to May 31, 2021")."""
@@ -2403,7 +2418,7 @@ def expiration_from(src: str, doc_text: str, *, any_date: bool = True) -> date |
             start = next((d.value for d in ds if _STARTS_ON_RE.search(src[max(0, d.start - 40) : d.start])), None)
         named_no_other_start = _TERM_SUBJECT_RE.search(src) and not _OTHER_START_RE.search(src)
         if start is None and (_FROM_EFFECTIVE.search(src) or named_no_other_start):
-            start = effective_date(doc_text) or agreement_date(doc_text)
+            start = _document_start(doc_text)
         if start is not None:
             return term.add_to(start)
         return None
@@ -2435,7 +2450,7 @@ def expiration_date(doc_text: str) -> date | Literal["perpetual"] | None:
     # period, 0 for perpetual
     best: tuple[int, date | Literal["perpetual"]] | None = None
     got: date | Literal["perpetual"] | None
-    for s0, s1 in sentence_spans(doc_text):
+    for s0, s1 in _document_sentences(doc_text):
         sent = doc_text[s0:s1]
         if _AFTER_TERM_RE.search(sent):
             continue
