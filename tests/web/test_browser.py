@@ -17,8 +17,10 @@ DRAFT = ROOT / "corpora" / "drafts" / "fernhill_saas_terms.txt"
 REVIEW_SECONDS = 180_000  # the first review in a fresh server loads the model
 
 pytestmark = pytest.mark.slow
+# The element is on screen, and the (smooth) scroll to it has finished.
 IN_VIEWPORT = """(sel) => { const r = document.querySelector(sel).getBoundingClientRect();
-    return r.bottom > 0 && r.top < window.innerHeight; }"""
+    const settled = window.__lastY === window.scrollY; window.__lastY = window.scrollY;
+    return settled && r.bottom > 0 && r.top < window.innerHeight; }"""
 
 
 @pytest.fixture(scope="module", autouse=True)
