@@ -200,3 +200,28 @@ def test_web_upload_without_scripts_keeps_the_form_on_a_bad_file(client, world, 
     with session_scope(engine, readonly=True) as s:
         stored = s.scalars(select(Contract).where(Contract.title == "Acme draft")).one()
         assert (stored.value, stored.currency, stored.business_context) == (48000, "USD", "Vendor needs Net 60.")
+
+
+def test_web_new_version_goes_back_to_review_and_finance_sees_money_terms_only(client, world, engine) -> None:
+    contract_id = world.contract()
+    token = sign_in(client, "pat")
+    url = f"/requests/{contract_id}/versions"
+    same = client.post(url, data={"csrf_token": token, "note": "again"},
+                       files={"file": ("v2.txt", b"", "text/plain")}, follow_redirects=True)
+    assert "empty" in same.text and same.url.path == f"/requests/{contract_id}"
+    new = client.post(url, data={"csrf_token": token, "note": "vendor accepted Net 30"},
+                      files={"file": ("v2.txt", draft_text(payment_days=30).encode(), "text/plain")},
+                      follow_redirects=False)
+    assert new.status_code == 303 and re.match(rf"/requests/{contract_id}\?job=\d+$", new.headers["location"])
+    with session_scope(engine, readonly=True) as s:
+        contract = s.get(Contract, contract_id)
+        assert contract.state == "submitted" and [v.note for v in contract.versions][-1] == "vendor accepted Net 30"
+    assert "Reviewing the draft" in client.get(new.headers["location"]).text
+
+    other = world.contract()
+    client.cookies.clear()
+    sign_in(client, "fin")
+    page = client.get(f"/contracts/{other}")
+    assert page.status_code == 200 and "Finance sees the money terms" in page.text
+    assert "Payment terms" in page.text and "The draft" not in page.text and "Discussion" not in page.text
+    assert client.get(f"/requests/{other}").status_code == 403
