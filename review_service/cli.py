@@ -269,7 +269,7 @@ def _first_start(engine: Engine, store: FileStore, *, demo: bool) -> None:
     import secrets as secrets_module
 
     from review_service.library import load_library
-    from review_service.repository import audit, service
+    from review_service.repository import service
     from review_service.repository.db import session_scope
     from review_service.repository.models import User
     from review_service.review.engine import CONTRACT_TYPES
@@ -298,8 +298,7 @@ def _first_start(engine: Engine, store: FileStore, *, demo: bool) -> None:
         for contract_type in CONTRACT_TYPES:
             service.set_legal_assignment(s, contract_type=contract_type, partner_id=users["lee"].id,
                                          backup_id=users["morgan"].id, actor="admin")
-        audit.record(s, actor=audit.SYSTEM, action="library.load", target=f"library:{library.short_version}",
-                     detail={"version": library.version, "clause_types": len(library.clause_types)})
+        service.note_library(s, library=library)
     uploaded = 0
     drafts = ROOT / "corpora" / "drafts"
     for filename, title, vendor, contract_type, value, context in DEMO_CONTRACTS:
@@ -358,10 +357,11 @@ def serve(
     import uvicorn
 
     from review_service.jobs.worker import start_in_process
-    from review_service.repository.db import database_url, get_engine
+    from review_service.library import load_library
+    from review_service.repository.db import database_url, get_engine, session_scope
     from review_service.repository.files import default_store
     from review_service.repository.migrations import upgrade
-    from review_service.repository.service import reconcile_files
+    from review_service.repository.service import note_library, reconcile_files
     from review_service.settings import get_settings
 
     settings = get_settings()
@@ -382,6 +382,8 @@ def serve(
         upgrade(url)
         engine, store = get_engine(url), default_store()
         _first_start(engine, store, demo=demo)
+        with session_scope(engine) as s:
+            note_library(s, library=load_library(settings.library_dir))
         check = reconcile_files(engine, store=store)
     except VettedError as exc:
         raise fail(exc) from None

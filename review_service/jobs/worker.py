@@ -130,7 +130,21 @@ class Worker:
 
                     self._reviewer = Reviewer()
                 self._reviewer.warm_up()
+                self._note_library(self._reviewer)
             return self._reviewer
+
+    def _note_library(self, reviewer: Any) -> None:
+        # The library the reviews are made against, in the audit trail when it differs from the last one.
+        library = getattr(reviewer, "library", None)
+        if library is None or not hasattr(library, "version"):
+            return
+        from review_service.repository.service import note_library
+
+        try:
+            with session_scope(self.engine) as session:
+                note_library(session, library=library, actor=f"worker:{self.worker_id}")
+        except Exception:
+            log.exception("could not record the clause library in the audit trail")
 
     # -- one job
     def run_once(self) -> bool:

@@ -471,14 +471,17 @@ _TOOLS_LOCK = threading.Lock()
 
 
 def search_tools(library_dir: Path | None, data_dir: Path) -> tuple[Library, Embedder, ClauseIndex]:
-    """The library, the embedder and the library's index, loaded once per process (a long-running server
-    answers every search with them; the worker's reviewer keeps its own copy of the library the same way)."""
+    """The library, the embedder and the library's index, loaded once per process and again when the library's
+    files change (a long-running server answers every search with them, as the worker's reviewer does)."""
+    from review_service.library.loader import library_stamp
+
     with _TOOLS_LOCK:
-        return _load_tools(library_dir, data_dir)
+        # The stamp (newest file time) makes an edited library, e.g. a threshold changed by an admin, load again.
+        return _load_tools(library_dir, data_dir, library_stamp(library_dir))
 
 
 @lru_cache(maxsize=2)
-def _load_tools(library_dir: Path | None, data_dir: Path) -> tuple[Library, Embedder, ClauseIndex]:
+def _load_tools(library_dir: Path | None, data_dir: Path, _stamp: int) -> tuple[Library, Embedder, ClauseIndex]:
     from review_service.library import load_library
     from review_service.matching.embed import get_embedder
     from review_service.matching.index import load_or_build

@@ -896,6 +896,26 @@ def remove_orphans(engine: Engine, *, store: FileStore, older_than: float = 3600
     return removed
 
 
+def note_library(session: Session, *, library: Any, actor: str = audit.SYSTEM) -> bool:
+    """Record in the audit trail a clause library (with its playbook) other than the last one recorded: an edit
+    of its files, a customer's own folder, an upgrade. Called when the service starts and whenever a worker
+    loads the library again. Returns whether a change was recorded."""
+    from sqlalchemy import desc
+
+    from review_service.repository.models import AuditEvent
+
+    last = session.scalars(select(AuditEvent).where(AuditEvent.action.in_(("library.load", "library.change")))
+                           .order_by(desc(AuditEvent.seq)).limit(1)).first()
+    previous = last.detail.get("version") if last is not None else None
+    if previous == library.version:
+        return False
+    audit.record(session, actor=actor, action="library.load" if previous is None else "library.change",
+                 target=f"library:{library.short_version}",
+                 detail={"version": library.version, "previous": previous,
+                         "clause_types": len(library.clause_types)})
+    return True
+
+
 def reconcile_files(engine: Engine, *, store: FileStore) -> FileCheck:
     """At start (``vetted serve``, ``vetted worker``): log each stored file a version needs but the store has
     lost, and remove the files no version refers to (uploads that never committed) once an hour old, logging

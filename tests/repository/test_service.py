@@ -279,3 +279,20 @@ def test_service_enqueue_rescans_once_per_reviewed_contract_and_reports_changes(
     assert report["changed"] == [{"contract_id": reviewed.id, "version_id": reviewed.versions[0].id,
                                   "before": {"route": "self_serve", "worst_severity": "low"},
                                   "after": {"route": "legal", "worst_severity": "high"}, "change": "newly_fails"}]
+
+
+def test_service_a_new_clause_library_is_recorded_once(session) -> None:
+    from types import SimpleNamespace
+
+    from review_service.library import load_library
+
+    library = load_library()
+    assert service.note_library(session, library=library) is True
+    assert service.note_library(session, library=library) is False, "the same library again: nothing new"
+    edited = SimpleNamespace(version="f" * 64, short_version="ffffffffffff", clause_types={"a": 1})
+    assert service.note_library(session, library=edited, actor="worker:w1") is True
+    events = session.scalars(select(AuditEvent).where(AuditEvent.action.like("library.%"))
+                             .order_by(AuditEvent.seq)).all()
+    assert [(e.action, e.actor, e.detail["previous"]) for e in events] == [
+        ("library.load", "system", None), ("library.change", "worker:w1", library.version)]
+    assert events[1].detail["version"] == "f" * 64 and events[1].target == "library:ffffffffffff"
