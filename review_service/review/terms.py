@@ -1429,7 +1429,7 @@ _LABEL_BEFORE = [
     ("agreement", re.compile(
         r"(?:\b(?:dated|made|entered\s+into|executed|signed|concluded|agreed)(?:\s+(?:and\s+)?(?:entered\s+into|"
         r"effective|made))?(?:\s+(?:as\s+of|as\s+at|on|at|in))?|\bas\s+of|\bDate\s*[:\-]|\bDated\s*:?|\bmade\s+this)"
-        r"\s*(?:on\s+)?(?:this|the)?\s*$", re.I)),
+        r"\s*(?:on\s+)?(?:(?:this|the)\s*){0,2}$", re.I)),
 ]
 _PREAMBLE_AS_OF_RE = re.compile(r"\bas\s+of\s*(?:this|the)?\s*$", re.I)
 
@@ -2179,7 +2179,7 @@ def preamble_dates(text: str) -> list[Date]:
 # with an Effective Date of March 1, 1996". This agreement names itself "This Agreement" or by its title.
 _OTHER_AGREEMENT_RE = re.compile(
     r"(?:\b(?:the|that|such|said|an?|certain|its|their|prior|original|existing|separate)\s+(?:[\w,&/'-]+\s+){0,8}?"
-    r"(?:Agreement|Contract|Lease|Plan)\b(?:\s*\([^()]{0,60}\))?(?:(?!\b(?:is|was|are|shall|will|hereby|this)\b)[^.;()]){0,100}?"
+    r"(?:Agreement|Contract|Lease|Plan|Convention)s?\b(?:\s*\([^()]{0,60}\))?(?:(?!\b(?:is|was|are|shall|will|hereby|this)\b)[^.;()]){0,100}?"
     r"\b(?:dated|entered\s+into|executed|made|effective|"
     r"with\s+an\s+effective\s+date\s+of)(?:\s+(?:as\s+of|on|effective))?"
     r"|\b(?:previously|heretofore)\b[^.;]{0,150})\s*(?:the\s+)?$", re.I)
@@ -2189,11 +2189,21 @@ def _other_agreements_date(text: str, d: Date) -> bool:
     return bool(_OTHER_AGREEMENT_RE.search(_squash(text[max(0, d.start - 220) : d.start])))
 
 
+# How the end of a contract dates it: "Date: March 14, 2018", "IN WITNESS WHEREOF the parties have executed this
+# Agreement on the 1st day of June, 2006", "signed this Contract in Baoding on November 8, 2002", "This Agreement
+# is dated April 29, 2010", "AGREED TO AND ACCEPTED as of December 14, 1997".
+_SIGNED_ON_RE = re.compile(
+    r"(?:(?-i:\b(?:Dated?|DATED?))\s*:?|\b(?:execute[sd]?|sign(?:ed)?)\s+this\s+(?:Agreement|Contract|Amendment)\b[^.;]{0,60}?\b(?:on|as\s+of|"
+    r"this)\s*(?:the\s+)?|\bthis\s+(?:Agreement|Contract)\s+is\s+dated|\bACCEPTED\s+(?:as\s+of|on))\s*$", re.I)
+
+
 def signature_dates(text: str) -> list[Date]:
-    """Dates written next to the signatures ("Date: March 14, 2018") in the last third of the contract."""
+    """Dates written next to the signatures or in the closing words in the last third of the contract."""
     tail0 = len(text) * 2 // 3
-    return [d for d in dates(text[tail0:]) if d.label == "agreement"
-            and re.search(r"\bDated?\s*:?\s*$", text[tail0 + max(0, d.start - 12) : tail0 + d.start])]
+    tail = text[tail0:]
+    return [Date(d.value, d.start + tail0, d.end + tail0, d.text, d.label) for d in dates(tail)
+            if d.label in ("agreement", None) and _SIGNED_ON_RE.search(_squash(tail[max(0, d.start - 120) : d.start]))
+            and not _other_agreements_date(tail, d)]
 
 
 _TITLE_BLOCK_CHARS = 1000
@@ -2215,7 +2225,7 @@ def agreement_date(text: str) -> date | None:
             return d.value
     if ds and ds[0].start < _TITLE_BLOCK_CHARS:
         return ds[0].value
-    sig = signature_dates(text)
+    sig = signature_dates(text)  # the latest signature completes the agreement
     return max(d.value for d in sig) if sig else None
 
 

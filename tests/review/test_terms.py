@@ -708,6 +708,28 @@ def test_terms_agreement_date(text: str, expected: date) -> None:
     assert agreement_date(text) == expected
 
 
+@pytest.mark.parametrize(
+    ("closing", "expected"),
+    [
+        ("IN WITNESS WHEREOF the parties have executed this Agreement on the 1st day of June, 2021.", date(2021, 6, 1)),
+        ("Each party has signed this Contract in Lyon on November 8, 2020.", date(2020, 11, 8)),
+        ("14.6 This Agreement is dated April 29, 2020.", date(2020, 4, 29)),
+        ("AGREED TO AND ACCEPTED as of December 14, 2019\nSALTMARSH INC.", date(2019, 12, 14)),
+        # the closing words may name another instrument's date
+        ("This Agreement excludes the Convention on Contracts for the International Sale of Goods dated 11 April "
+         "1980.", None),
+    ],
+)
+def test_terms_agreement_date_from_the_closing_words(closing: str, expected: date | None) -> None:
+    text = "SERVICES AGREEMENT\n\nThis Agreement is between Northwind Ltd and Saltmarsh Inc." + _BODY + "\n\n" + closing
+    assert agreement_date(text) == expected
+
+
+def test_terms_dates_label_made_this_the_day() -> None:
+    [d] = dates("This Agreement, entered into this the 10th day of January 2000, by and between Northwind Ltd")
+    assert d.value == date(2000, 1, 10) and d.label == "agreement"
+
+
 def test_terms_agreement_date_ignores_other_agreements_and_stray_dates() -> None:
     text = ("SERVICES AGREEMENT\n\nThis Agreement is between Northwind Ltd and Saltmarsh Inc." + _BODY[:1200]
             + "\n\nWHEREAS the parties entered into that certain Purchase Agreement dated July 23, 2019;\n\n"
