@@ -473,11 +473,13 @@ def rescan(
         report = rescan_report(s, job_ids=job_ids)
     table = Table(title=f"re-scan {rescan_id}: {len(report['changed'])} changed, {len(report['failed'])} failed",
                   title_justify="left")
-    for column in ("contract", "change", "before", "after"):
+    for column in ("contract", "change", "before", "after", "why"):
         table.add_column(column)
     for c in report["changed"]:
+        why = [f"+ {d['rule']} ({d['severity']})" for d in c["why"]["raised"]]
+        why += [f"- {d['rule']} ({d['severity']})" for d in c["why"]["cleared"]]
         table.add_row(str(c["contract_id"]), c["change"], f"{c['before']['route']} / {c['before']['worst_severity']}",
-                      f"{c['after']['route']} / {c['after']['worst_severity']}")
+                      f"{c['after']['route']} / {c['after']['worst_severity']}", "\n".join(why) or "route rules")
     out.print(table)
     for f in report["failed"]:
         err.print(f"[bold red]failed[/] version {f['version_id']}: {f['code']}: {f['message']}")

@@ -973,8 +973,25 @@ def rescan_report(session: Session, *, job_ids: Iterable[int]) -> dict[str, Any]
             "after": {"route": after["route"], "worst_severity": after["worst_severity"]},
             "change": "newly_fails" if legal_after and not legal_before else
                       "newly_passes" if legal_before and not legal_after else "changed",
+            "why": _rescan_why(session, before.get("review_id"), after.get("review_id")),
         })
     return {"changed": changed, "failed": failed, "waiting": waiting}
+
+
+def _rescan_why(session: Session, before_id: int | None, after_id: int | None) -> dict[str, Any]:
+    """Why a re-scan moved a contract: the deviations it raised (new, or at another severity), those it
+    cleared, and the new route's reason codes."""
+    def deviations(review_id: int | None) -> set[tuple[str, str]]:
+        if review_id is None:
+            return set()
+        return {(r, sev) for r, sev in session.execute(select(Deviation.rule, Deviation.severity)
+                                                      .where(Deviation.review_id == review_id))}
+
+    old, new = deviations(before_id), deviations(after_id)
+    after = session.get(Review, after_id) if after_id is not None else None
+    reasons = list(((after.result or {}).get("route") or {}).get("reasons", [])) if after is not None else []
+    return {"raised": [{"rule": r, "severity": sev} for r, sev in sorted(new - old)],
+            "cleared": [{"rule": r, "severity": sev} for r, sev in sorted(old - new)], "reasons": reasons}
 
 
 def job_for_version(session: Session, *, version_id: int) -> Job | None:

@@ -262,23 +262,29 @@ def test_service_enqueue_rescans_once_per_reviewed_contract_and_reports_changes(
     from review_service.repository.models import Job
 
     reviewed = _contract(session, store, people, title="Reviewed")
-    service.record_review(session, version_id=reviewed.versions[0].id, review=fake_review(route="self_serve")[0])
+    first = service.record_review(session, version_id=reviewed.versions[0].id,
+                                  review=fake_review(route="self_serve", severity="low")[0])
     _contract(session, store, people, title="Not reviewed yet")
     jobs = service.enqueue_rescans(session)
     assert len(jobs) == 1 and service.enqueue_rescans(session) == [], "a waiting re-scan is not queued twice"
     job = session.get(Job, jobs[0])
     assert job.payload == {"version_id": reviewed.versions[0].id}
     # The worker ran it: the new playbook sends the contract to legal, and the assignee follows.
-    service.record_review(session, version_id=reviewed.versions[0].id, review=fake_review(route="legal")[0],
-                          trigger="rescan")
+    second = service.record_review(session, version_id=reviewed.versions[0].id,
+                                   review=fake_review(route="legal", severity="high")[0], trigger="rescan")
     assert (reviewed.route, reviewed.assigned_via) == ("legal", "legal_queue")
-    job.status, job.result = "done", {"route": "legal", "worst_severity": "high",
-                                      "before": {"route": "self_serve", "worst_severity": "low"}}
+    job.status, job.result = "done", {"review_id": second.id, "route": "legal", "worst_severity": "high",
+                                      "before": {"review_id": first.id, "route": "self_serve",
+                                                 "worst_severity": "low"}}
     report = service.rescan_report(session, job_ids=jobs)
     assert report["failed"] == [] and report["waiting"] == 0
+    [rule] = {d.rule for d in second.deviations}
     assert report["changed"] == [{"contract_id": reviewed.id, "version_id": reviewed.versions[0].id,
                                   "before": {"route": "self_serve", "worst_severity": "low"},
-                                  "after": {"route": "legal", "worst_severity": "high"}, "change": "newly_fails"}]
+                                  "after": {"route": "legal", "worst_severity": "high"}, "change": "newly_fails",
+                                  "why": {"raised": [{"rule": rule, "severity": "high"}],
+                                          "cleared": [{"rule": rule, "severity": "low"}],
+                                          "reasons": second.result["route"]["reasons"]}}]
 
 
 def test_service_a_new_clause_library_is_recorded_once(session) -> None:
