@@ -1,12 +1,14 @@
 """The web app in a real browser (Debian's Chromium via Playwright) against the real server with the real
 review engine: procurement uploads a draft and sees its route; legal finds it in the queue, selects a deviation,
 sees the redline and decides; procurement sees the decision. Also: the wrong role is refused a page, an
-anonymous visitor is sent to sign in, and a bad file's error is shown with the form kept.
+anonymous visitor is sent to sign in, and a bad file's error (corrupt, mislabelled, scanned, too large) is
+shown with the form kept.
 
 Screenshots of the main pages are saved under var/screenshots/ (printed at the end of the module)."""
 
 from __future__ import annotations
 
+import io
 import re
 from pathlib import Path
 
@@ -185,9 +187,14 @@ def test_bad_files_show_the_api_message_and_keep_the_form(new_page, screenshots:
     mislabelled = _refusal(pat, corrupt)
     assert "docx" in mislabelled.lower() or "word" in mislabelled.lower()
 
+    # Scanned: a page that is only an image.
+    pat.set_input_files("#upload-file", {"name": "scan.pdf", "mimeType": "application/pdf", "buffer": _scanned_pdf()})
+    scanned = _refusal(pat, mislabelled)
+    assert "scanned" in scanned
+
     # Too large: over the server's 1 MiB limit (set by the fixture).
     pat.set_input_files("#upload-file", {"name": "huge.txt", "mimeType": "text/plain", "buffer": b"a " * 600_000})
-    too_large = _refusal(pat, mislabelled)
+    too_large = _refusal(pat, scanned)
     assert "over" in too_large and "KiB" in too_large
     assert pat.input_value("#title") == "Broken draft"
 
@@ -195,6 +202,21 @@ def test_bad_files_show_the_api_message_and_keep_the_form(new_page, screenshots:
     pat.goto("/requests")
     assert "Broken draft" not in pat.inner_text("main")
     _no_script_errors(pat)
+
+
+def _scanned_pdf() -> bytes:
+    """One A4 page that is a picture of noise: no text layer, as a scan without OCR."""
+    from PIL import Image
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.utils import ImageReader
+    from reportlab.pdfgen import canvas
+
+    out = io.BytesIO()
+    page = canvas.Canvas(out, pagesize=A4)
+    page.drawImage(ImageReader(Image.effect_noise((300, 420), 60).convert("RGB")), 40, 60, width=515, height=720)
+    page.showPage()
+    page.save()
+    return out.getvalue()
 
 
 def _refusal(page, previous: str) -> str:  # type: ignore[no-untyped-def]
@@ -216,8 +238,10 @@ def test_contract_page_reads_in_a_narrow_window(new_page, screenshots: Path) -> 
     lee.wait_for_url(re.compile(r"/contracts/\d+"))
     width = lee.evaluate("document.documentElement.scrollWidth")
     assert width <= 420, f"the page scrolls sideways ({width}px)"
-    lee.locator("[data-select-deviation] >> nth=0").click()
+    lee.locator("[data-select-deviation] >> nth=1").click()
     assert lee.locator("[data-deviation]:visible").count() == 1
+    # One column: the chosen deviation's details come into view (the panel sits above the document).
+    lee.wait_for_function(IN_VIEWPORT, arg="[data-deviation]:not([hidden]) h3")
     lee.screenshot(path=str(screenshots / "contract_narrow.png"), full_page=False)
     # Keyboard: the skip link comes first and leads to the content.
     lee.goto(lee.url)

@@ -173,18 +173,22 @@ function setUpContractPage() {
     details.forEach((d) => { d.hidden = d.dataset.deviation !== id; });
     document.querySelectorAll(".clause.selected").forEach((c) => c.classList.remove("selected"));
     const clause = clauseOf(id);
-    if (clause) {
-      clause.classList.add("selected");
-      if (scroll) clause.scrollIntoView({ block: "center", behavior: smooth ? "smooth" : "auto" });
+    const shownDetail = details.find((d) => d.dataset.deviation === id);
+    // Side by side, the clause comes into view beside the panel; in one column (a narrow window) the panel
+    // sits above the document, so the deviation's details come into view instead ("Where" leads to the clause).
+    const oneColumn = window.matchMedia("(max-width: 1100px)").matches;
+    if (clause) clause.classList.add("selected");
+    const target = oneColumn ? shownDetail : clause;
+    if (scroll && target) {
+      target.scrollIntoView({ block: oneColumn ? "start" : "center", behavior: smooth ? "smooth" : "auto" });
     }
     const url = new URL(window.location.href);
     url.searchParams.set("d", id);
     url.hash = "";
     window.history.replaceState(null, "", url.toString());
-    const shown = details.find((d) => d.dataset.deviation === id);
-    if (focus && shown) {
-      shown.setAttribute("tabindex", "-1");
-      shown.focus({ preventScroll: true });
+    if (focus && shownDetail) {
+      shownDetail.setAttribute("tabindex", "-1");
+      shownDetail.focus({ preventScroll: true });
     }
   };
   links.forEach((a) => a.addEventListener("click", (event) => {
