@@ -1638,6 +1638,8 @@ def _preamble_regions(text: str, limit: int) -> Iterator[tuple[int, int]]:
         for b in _REGION_END_RE.finditer(text, start + 10, end):
             if not (_is_real_boundary(text, b.start()) or _SENTENCE_START_RE.match(text, b.end())):
                 continue
+            if _INITIALS_END_RE.search(text, max(0, b.start() - 8), b.start() + 1):
+                continue  # "C.M. OLIVER & COMPANY": initials, not the end of the preamble
             # A preamble names at least two parties: a full stop before the second one closes an address
             # ("... Port Vila. Vanuatu") or an abbreviation ("695014 B.C. Ltd."), not the preamble.
             if len(_top_level_split(text[start : b.start() + 1])) < 2 and not _SENTENCE_START_RE.match(
@@ -1654,6 +1656,7 @@ _NOT_A_NAME_RE = re.compile(
     r"Madam)$|^Dear\b|\b(?:number|No\.)\s*:?\s*[\d-]|\bVAT\b|^(?:Director|President|Officer|Manager)\s+of\b", re.I)
 _BLANK_PARTY_RE = re.compile(
     r"(?:\band\s+|,\s*)(?:_{3,}|\[\s*[*•]?\s*\]|<<[^>]{0,40}>>|\[[A-Z ]{0,20}NAME[^\]]{0,20}\])")
+_INITIALS_END_RE = re.compile(r"(?<![\w.])(?:[A-Z]\.){1,3}[A-Z]\.$")
 _NESTED_ANCHOR_RE = re.compile(r"\b(?:by\s+and\s+between|by\s+and\s+among|(?<![Aa]nd\s)between)\b", re.I)
 
 
@@ -1675,7 +1678,8 @@ _FORM_THEN_MORE_RE = re.compile(
 
 def _party_from_chunk(text: str, cs: int, ce: int) -> Party | None:
     chunk = text[cs:ce]
-    lead = re.match(r"\s*(?:\(?\s*(?:\d+|[ivx]+|[a-e])\s*[).]\s*|and\s+|the\s+undersigned[,:]?\s*|:\s*|the\s+(?=[A-Z])|"
+    lead = re.match(r"\s*(?:\(?\s*(?:\d+|[ivx]+|[a-e])\s*[).](?![a-z]\.)\s*|and\s*:\s*|and\s+|"
+                    r"the\s+undersigned[,:]?\s*|:\s*|the\s+(?=[A-Z])|"
                     r"(?-i:PREAMBLE|PARTIES)\s*:?\s*|"
                     r"on\s+the\s+other\s+hand,?\s*|-+\s*)*",
                     chunk, re.I)

@@ -596,6 +596,15 @@ def test_terms_parties_layouts(text: str, names: list[str]) -> None:
          'Quill Software Ltd ("Quill").', ["Harbor Trust Company", "Quill Software Ltd"]),
         ('This Agreement is made between Corvid Ltd ("Corvid"), VAT NUMBER 123456, and Juniper Systems Inc. '
          '("Juniper").', ["Corvid Ltd", "Juniper Systems Inc."]),
+        # initials are no full stop, and no clause numbering; "AND:" between parties laid out as blocks
+        ('This Agreement is made by and between Harbor Quote, Inc. ("HQ") and A.B. Marlow, Inc. ("ABM").',
+         ["Harbor Quote, Inc.", "A.B. Marlow, Inc."]),
+        ('THIS AGREEMENT is dated May 1, 2021.\nBETWEEN:\n   KESTREL CAPITAL CORP., a company of Alberta ("Issuer")\n'
+         'AND:\n\n   C.M. LINDEN & COMPANY LIMITED, a company of Ontario ("Agent")\n\nWHEREAS the Issuer',
+         ["KESTREL CAPITAL CORP.", "C.M. LINDEN & COMPANY LIMITED"]),
+        ('This Agreement is made between QUILL MOTORS CORP., a company of British Columbia ("Quill"); AND: FERNHILL '
+         'AUTO INDUSTRY CO., LTD., a company of China ("Fernhill").', ["QUILL MOTORS CORP.",
+                                                                      "FERNHILL AUTO INDUSTRY CO., LTD."]),
         # a parent and its subsidiary with the same tail are two parties
         ('This Agreement is made between Sykes Health Services, Inc. ("Sykes") and Health Services, Inc. ("HSI").',
          ["Sykes Health Services, Inc.", "Health Services, Inc."]),
