@@ -1554,7 +1554,9 @@ _SPLIT_RE = re.compile(
        |,\s+and\s+(?!(?:its|their|his|her|each|any|all|on|in|with|for|to|as|by|collectively|individually|together|
           solely|the\s+(?:other|parties))\b)(?=[a-z])|\s*\(\s*(?:2|3|4|5|ii|iii|iv|b|c|d)\s*\)\s+(?=[A-Z])
        |,\s*(?:and\s+)?(?=\(\s*\d\s*\))|(?<=\))\s*,\s+(?=[A-Z0-9"“])|,?\s+and,?\s+on\s+the\s+other\s+hand,?\s+
-       |(?<=["”]\))\s+(?=[A-Z][\w&.,'-]*(?:\s+[\w&.,'-]+){0,6}?,?\s+(?:Inc|LLC|Ltd|Corp|Corporation|Limited|GmbH|AG|plc)\b)""",
+       |(?<=["”]\))\s+(?=[A-Z][\w&.,'-]*(?:\s+[\w&.,'-]+){0,6}?,?\s+(?:Inc|LLC|Ltd|Corp|Corporation|Limited|GmbH|AG|plc)\b)
+       |(?:(?<=partnership)|(?<=corporation)|(?<=company))\s*,\s+(?=(?:[A-Z][\w&.'-]*\s+){1,6}(?:LLC|L\.L\.C\.|LP|L\.P\.|Inc\.|Ltd\.|Corp\.|
+          Corporation|Limited|GmbH|plc)\s*,)""",
     re.X,
 )
 _PARTY_LINE_RE = re.compile(
@@ -1679,7 +1681,7 @@ _FORM_THEN_MORE_RE = re.compile(
 def _party_from_chunk(text: str, cs: int, ce: int) -> Party | None:
     chunk = text[cs:ce]
     lead = re.match(r"\s*(?:\(?\s*(?:\d+|[ivx]+|[a-e])\s*[).](?![a-z]\.)\s*|and\s*:\s*|and\s+|"
-                    r"the\s+undersigned[,:]?\s*|:\s*|the\s+(?=[A-Z])|"
+                    r"the\s+undersigned[,:]?\s*|the\s+following\s+parties\s*:?\s*|:\s*|the\s+(?=[A-Z])|"
                     r"(?-i:PREAMBLE|PARTIES)\s*:?\s*|"
                     r"on\s+the\s+other\s+hand,?\s*|-+\s*)*",
                     chunk, re.I)
@@ -1834,6 +1836,9 @@ def parties(text: str, limit: int = PREAMBLE_CHARS) -> list[Party]:
         found = _region_parties(text, rs, re_)
         if (rs, re_) in fallback:
             found = [p for p in found if p.aliases and (p.description or _LEGAL_SUFFIX_RE.search(p.name))]
+        if found and _ON_SIGNATURE_PAGE_RE.search(text, rs, re_):
+            # "... and each of the persons set forth on the signature page hereto": those who sign there
+            found = found + [q for q in _signatories(text) if all(_same_name(q.name, f.name) is False for f in found)]
         if len(found) < 2:
             continue
         score = 2 * sum(1 for p in found if p.aliases) + len(found)
@@ -1879,6 +1884,9 @@ _SIGNATORY_RE = re.compile(
     r"(?:INC|Inc|LLC|L\.L\.C|LP|L\.P|LTD|Ltd|LIMITED|Limited|CORP|Corp|CORPORATION|Corporation|COMPANY|Company|TRUST|Trust|PLC|"
     r"GMBH|GmbH|AG|S\.A|N\.V|B\.V|FUND|Fund|R\.L|ILP)\.?)\s*,?\s*(?:By\s*:|/s/)"
     r"|(?P<person>(?-i:[A-Z][A-Z.'’À-Ž-]+(?:\s+[A-Z][A-Z.'’À-Ž-]+){1,3}))\s+/s/")
+_ON_SIGNATURE_PAGE_RE = re.compile(
+    r"\b(?:each|all)\s+(?:of\s+the\s+)?(?:other\s+)?(?:persons?|part(?:y|ies)|entit(?:y|ies)|investors?)\s+(?:hereto\s+)?"
+    r"(?:set\s+forth|listed|identified|named)\s+on\s+the\s+signature\s+pages?", re.I)
 _UNDERSIGNED_RE = re.compile(r"\b(?:the|each\s+of\s+the)\s+undersigned\b|\beach\s+party\s+hereto\b", re.I)
 _SIGNATORY_STOP_RE = re.compile(
     r"^(?:Officers?|OFFICERS?|President|PRESIDENT|Signatory|SIGNATORY|Directors?|DIRECTORS?|Counsel|COUNSEL|Secretary|"
@@ -1899,11 +1907,15 @@ def _signatories(text: str) -> list[Party]:
                 break
             keep.append(w)
         keep.reverse()
-        # a name in capitals keeps no mixed-case words before it ("Attorney-in-fact BANC OF AMERICA CORPORATION")
-        caps = [w for w in keep
-                if w.isupper() and len(w.strip(",.()")) > 3 and not _LEGAL_SUFFIX_RE.fullmatch(w.strip(","))]
-        while len(keep) > 2 and not (keep[0].isupper() and len(keep[0].strip(",.()")) > 1) and len(caps) >= 2:
-            keep.pop(0)
+        # a name in capitals keeps no words before it ("Attorney-in-fact BANC OF AMERICA CORPORATION", "EVP
+        # Business Affairs HARVEST PARTNERS, LTD.")
+        run = 0
+        while run < len(keep) and (keep[-1 - run].isupper() or keep[-1 - run] in ("&", "and", "of")):
+            run += 1
+        caps = [w for w in keep[len(keep) - run :]
+                if len(w.strip(",.()")) > 3 and not _LEGAL_SUFFIX_RE.fullmatch(w.strip(","))]
+        if run < len(keep) and len(caps) >= 2:
+            keep = keep[len(keep) - run :]
         while keep and keep[0] in ("and", "of", "&", "de", "du", "la"):
             keep.pop(0)
         if not keep:
@@ -1918,6 +1930,13 @@ def _signatories(text: str) -> list[Party]:
             end = start + len(text[start : m.end(group)].rstrip(" ,"))
             out.append(Party(name, None, start, end, text[start:end]))
     return out
+
+
+def _same_name(a: str, b: str) -> bool:
+    def key(s: str) -> str:
+        return re.sub(r"^the\s+", "", re.sub(r"[\s,.]+", " ", s.lower())).strip()
+
+    return key(a) == key(b)
 
 
 def _shifted(p: Party, by: int) -> Party:

@@ -605,6 +605,13 @@ def test_terms_parties_layouts(text: str, names: list[str]) -> None:
         ('This Agreement is made between QUILL MOTORS CORP., a company of British Columbia ("Quill"); AND: FERNHILL '
          'AUTO INDUSTRY CO., LTD., a company of China ("Fernhill").', ["QUILL MOTORS CORP.",
                                                                       "FERNHILL AUTO INDUSTRY CO., LTD."]),
+        # "between the following parties:", names listed after their descriptions
+        ('This Agreement is made between the following parties:\n  (a) Quill Media, Inc. ("Quill"), of Boston;\n  (b) '
+         'Fernhill Optics Co. ("Fernhill"), of Denver.', ["Quill Media, Inc.", "Fernhill Optics Co."]),
+        ('This Agreement is made by and among Corvid Holdings, Inc., a Delaware corporation (the "Company"), and '
+         'Birch Strategic Partners LP, a Delaware limited partnership, Birch SP GP LLC, a Delaware limited liability '
+         'company, and Birch Capital LLC, a Delaware limited liability company (the "Birch Parties").',
+         ["Corvid Holdings, Inc.", "Birch Strategic Partners LP", "Birch SP GP LLC", "Birch Capital LLC"]),
         # a parent and its subsidiary with the same tail are two parties
         ('This Agreement is made between Sykes Health Services, Inc. ("Sykes") and Health Services, Inc. ("HSI").',
          ["Sykes Health Services, Inc.", "Health Services, Inc."]),
@@ -641,6 +648,14 @@ def test_terms_parties_of_an_agreement_the_undersigned_make_are_its_signatories(
                                      "Tomas Brennan Investments Ltd.", "JOHN Q. MARLOW"]
     for p in got:
         _span_ok(text, p)
+
+
+def test_terms_parties_named_on_the_signature_page_join_the_preamble() -> None:
+    text = ('SPONSORSHIP AGREEMENT\n\nThis Agreement is entered into by and among Kestrel Investments LLC, a Delaware '
+            'limited liability company ("Purchaser"), and each other party hereto identified on the signature page '
+            'hereto (each, a "Sponsor").' + _BODY + "\n\nIN WITNESS WHEREOF:\n\nKESTREL INVESTMENTS LLC By: /s/ A. Rowe"
+            "\n\nLINDEN VALUE FUND L.P. By: Linden GP LLC, its general partner By: /s/ B. Lane\n")
+    assert [p.name for p in parties(text)] == ["Kestrel Investments LLC", "LINDEN VALUE FUND L.P."]
 
 
 def test_terms_parties_party_lines_with_the_name_on_the_next_line() -> None:
