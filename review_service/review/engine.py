@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -128,8 +128,11 @@ class Reviewer:
     """Holds the library, model and index, loaded once (``warm_up``), and reviews documents."""
 
     def __init__(self, library: Library | None = None, embedder: Embedder | None = None,
-                 data_dir: Path | None = None) -> None:
+                 data_dir: Path | None = None, *, decide_by_heading: bool = True) -> None:
         self._library = library
+        # False: every typed clause goes through the model and the classifier (to measure what the heading
+        # shortcut changes; see heading_decides).
+        self.decide_by_heading = decide_by_heading
         self._embedder = embedder
         self._data_dir = data_dir
         self.index: ClauseIndex | None = None
@@ -169,6 +172,8 @@ class Reviewer:
         Boilerplate passes whatever its wording, so such a clause needs no model time: the heading decides.
         """
         assert self.classifier is not None
+        if not self.decide_by_heading:
+            return None
         named = self.classifier.heading_types(clause.heading)
         exact = [ct for ct, bonus in named.items() if bonus >= HEADING_BONUS]
         if len(exact) != 1 or not self.library.clause_types[exact[0]].boilerplate:
@@ -216,7 +221,7 @@ class Reviewer:
             clause_terms[0] = {**clause_terms[0], **_preamble_terms(front)}
         deviations += self._missing(matches, contract_type, personal_data)
         deviations = _confidentiality_direction(doc, clauses, matches, clause_terms, deviations, self.library)
-        deviations = _one_per_rule(deviations)
+        deviations = _with_redlines(_one_per_rule(deviations), clauses)
         deviations.sort(key=lambda d: (-severity_rank(d.severity), d.evidence.start if d.evidence else -1))
         money_types = {"payment_terms", "price_changes", "minimum_commitment"}
         fee_clauses = [c for c, m in zip(clauses, matches, strict=True) if m.clause_type in money_types
@@ -264,7 +269,7 @@ class Reviewer:
                     clause.id, ct.id, f"{ct.id}.{bound.rule}", "parameter", bound.severity,
                     _parameter_message(ct, param.name, reading, bound),
                     Evidence(reading.text, clause.start + reading.start, clause.start + reading.end),
-                    library_text, fallback, redline(_body(clause), library_text),
+                    library_text, fallback, [],
                 ))
         for flag_text in match.red_flags:
             if flag_text.position_id in decided:
@@ -272,14 +277,13 @@ class Reviewer:
             flag = ct.red_flag(flag_text.position_id or "")
             found.append(Deviation(
                 clause.id, ct.id, f"{ct.id}.{flag.id}", "red_flag", flag.severity,
-                f"{ct.title}: {flag.description}", _evidence(clause), library_text, fallback,
-                redline(_body(clause), library_text),
+                f"{ct.title}: {flag.description}", _evidence(clause), library_text, fallback, [],
             ))
         if match.position == "non_standard" and not found:
             found.append(Deviation(
                 clause.id, ct.id, f"{ct.id}.non_standard", "non_standard", "info",
                 f"{ct.title}: worded unlike any approved or known position; compare it with the library text.",
-                _evidence(clause), library_text, fallback, redline(_body(clause), library_text),
+                _evidence(clause), library_text, fallback, [],
             ))
         return found, terms
 
@@ -302,9 +306,10 @@ class Reviewer:
     def _route(self, doc: Document, deviations: list[Deviation], value: float | None,
                fee_clauses: list[Clause]) -> Route:
         routing = self.library.playbook.routing
-        decision = routing.decide(value or 0, worst(d.severity for d in deviations))
+        worst_found = worst(d.severity for d in deviations)
+        decision = routing.decide(value or 0, worst_found)
         reasons = list(decision.reasons)
-        top = [d for d in deviations if d.severity == worst(d.severity for d in deviations)]
+        top = [d for d in deviations if d.severity == worst_found]
         reasons += sorted({f"deviation:{d.rule}" for d in top})[:10]
         warnings = []
         if value is None:
@@ -349,7 +354,7 @@ def _confidentiality_direction(doc: Document, clauses: list[Clause], matches: li
             approved = ct.standard[0].text
             deviations.append(Deviation(
                 first.id, ct.id, rule, "red_flag", flag.severity, f"{ct.title}: {flag.description}", _evidence(first),
-                approved, _fallback_text(ct, None), redline(_body(first), approved),
+                approved, _fallback_text(ct, None), [],
             ))
     return deviations
 
@@ -391,6 +396,30 @@ def _inherit_from_parents(clauses: list[Clause], matches: list[ClauseMatch]) -> 
         out[i] = ClauseMatch(parent_match.clause_type, None, out[i].similarity, parent_match.confidence, None,
                              None, parent_match.clause_type is not None)
     return out
+
+
+def _with_redlines(deviations: list[Deviation], clauses: list[Clause]) -> list[Deviation]:
+    """Each deviation with its redline from the vendor clause to the library text it was compared with.
+
+    Drawn only for the deviations a review keeps (a rule flagged twice is reported once), and once per clause
+    and library text: the redlines were most of a re-assessment's time.
+    """
+    by_id = {c.id: c for c in clauses}
+    drawn: dict[tuple[str, str], list[dict[str, str]]] = {}
+    out = []
+    for d in deviations:
+        clause = by_id.get(d.clause_id) if d.clause_id else None
+        if clause is None or d.library_text is None or d.kind not in _REDLINED_KINDS:
+            out.append(d)
+            continue
+        key = (clause.id, d.library_text)
+        if key not in drawn:
+            drawn[key] = redline(_body(clause), d.library_text)
+        out.append(replace(d, redline=[dict(run) for run in drawn[key]]))
+    return out
+
+
+_REDLINED_KINDS = frozenset({"parameter", "red_flag", "non_standard"})
 
 
 def _body(clause: Clause) -> str:

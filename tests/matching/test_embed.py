@@ -34,3 +34,47 @@ def test_embed_cache_never_embeds_the_same_text_twice(embedder) -> None:
     again = embedder.encode([text, text])
     assert embedder.cached == size
     assert np.array_equal(again[0], first[0]) and np.array_equal(again[1], first[0])
+
+
+def test_embed_repeats_within_a_call_go_through_the_model_once(embedder) -> None:
+    texts = ["Repeated clause for the repeat test, number 5519.", "Another clause for the repeat test, 5519."]
+    before = embedder.encoded_texts, embedder.encoded_chars
+    vectors = embedder.encode([texts[0], texts[1], texts[0], texts[0]])
+    assert embedder.encoded_texts - before[0] == 2
+    assert embedder.encoded_chars - before[1] == sum(map(len, texts))
+    assert np.array_equal(vectors[0], vectors[2]) and np.array_equal(vectors[0], vectors[3])
+    embedder.encode(texts)  # seen before: no forward pass at all
+    assert embedder.encoded_texts - before[0] == 2
+
+
+def test_embed_forward_pass_time_is_accounted(embedder) -> None:
+    before = embedder.forward_seconds
+    embedder.encode(["A clause only the forward-pass accounting test embeds, 3307."])
+    assert embedder.forward_seconds > before
+
+
+def test_embed_precision_setting(monkeypatch) -> None:
+    from review_service.matching.embed import SentenceEmbedder, resolve_precision
+
+    assert resolve_precision("fp32") == "fp32" and resolve_precision("bf16") == "bf16"
+    assert resolve_precision("auto") in ("fp32", "bf16")
+    with pytest.raises(ValueError, match="auto, fp32 or bf16"):
+        resolve_precision("int4")
+    monkeypatch.setenv("VETTED_EMBED_PRECISION", "fp32")
+    fp32 = SentenceEmbedder()
+    fp32.warm_up()
+    assert fp32.precision == "fp32" and not fp32.model_id.endswith("+bf16")
+
+
+def test_embed_bf16_agrees_with_fp32_and_carries_its_own_model_id() -> None:
+    from review_service.matching.embed import SentenceEmbedder
+
+    texts = ["Customer shall pay each invoice within 30 days of receipt.",
+             "Either party may terminate this Agreement for convenience on ninety (90) days' written notice.",
+             "THE SERVICES ARE PROVIDED AS IS WITHOUT WARRANTY OF ANY KIND, EXPRESS OR IMPLIED."]
+    fp32, bf16 = SentenceEmbedder(precision="fp32"), SentenceEmbedder(precision="bf16")
+    a, b = fp32.encode(texts), bf16.encode(texts)
+    assert np.allclose(np.linalg.norm(b, axis=1), 1.0, atol=1e-4)
+    assert float((a * b).sum(axis=1).min()) > 0.999
+    # Vectors of another precision are never mixed with stored or indexed fp32 ones: the id differs.
+    assert bf16.model_id == fp32.model_id + "+bf16"

@@ -104,3 +104,32 @@ def test_redline_round_trips() -> None:
     approved = " ".join(r["text"] for r in runs if r["op"] != "delete")
     assert vendor == "Invoices are due within 15 days."
     assert approved == "Invoices are due within 45 days of receipt."
+
+
+def test_engine_a_new_version_embeds_only_its_changed_clauses(reviewer, nimbus, tmp_path) -> None:
+    from review_service.ingest.segment import segment
+
+    embedder = reviewer.embedder
+    before = embedder.encoded_texts
+    reviewer.review(extract(NIMBUS), contract_type="saas", value=48_000)
+    assert embedder.encoded_texts == before  # the same draft again: every clause text seen before
+
+    text = NIMBUS.read_text()
+    assert "fifteen (15) days" in text
+    version_2 = tmp_path / "nimbusdesk_v2.txt"
+    version_2.write_text(text.replace("fifteen (15) days", "twenty (20) days", 1))
+    old = {c.text for c in segment(extract(NIMBUS))}
+    new_clauses = segment(extract(version_2))
+    changed = {c.text for c in new_clauses if c.text not in old and reviewer.classifier.is_substantive(c)
+               and c.kind != "definition" and reviewer.heading_decides(c) is None}
+    assert changed  # the edit landed in a clause the model reads
+    review = reviewer.review(extract(version_2), contract_type="saas", value=48_000)
+    assert embedder.encoded_texts - before == len(changed)
+    assert "payment_terms.payment_days_too_short" in _rules(review)  # 20 days: still under the floor
+
+
+def test_engine_reassessment_matches_the_review(reviewer, nimbus) -> None:
+    # What a re-scan does: the stored vectors assessed again give the review the model gave.
+    vectors = reviewer.embed(nimbus.clauses)
+    again = reviewer.assess(nimbus.document, nimbus.clauses, vectors, contract_type="saas", value=48_000)
+    assert again.to_dict() == nimbus.to_dict()
