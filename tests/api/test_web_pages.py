@@ -225,3 +225,18 @@ def test_web_new_version_goes_back_to_review_and_finance_sees_money_terms_only(c
     assert page.status_code == 200 and "Finance sees the money terms" in page.text
     assert "Payment terms" in page.text and "The draft" not in page.text and "Discussion" not in page.text
     assert client.get(f"/requests/{other}").status_code == 403
+
+
+def test_web_procurement_approves_a_self_serve_contract_from_its_request_page(client, world, engine) -> None:
+    contract_id = world.contract(route="self_serve", payment_days=30)
+    token = sign_in(client, "pat")
+    page = client.get(f"/requests/{contract_id}").text
+    assert "Self-serve: you can approve this yourself" in page and 'value="approved"' in page
+    moved = client.post(f"/contracts/{contract_id}/state", data={"state": "approved", "csrf_token": token,
+                                                                 "back": f"/requests/{contract_id}"})
+    assert moved.url.path == f"/requests/{contract_id}" and "The contract is now approved." in moved.text
+    again = client.post(f"/contracts/{contract_id}/state", data={"state": "approved", "csrf_token": token,
+                                                                 "back": "https://evil.example/"})
+    assert again.url.path == f"/contracts/{contract_id}" and 'role="alert"' in again.text  # not off site
+    with session_scope(engine, readonly=True) as s:
+        assert s.get(Contract, contract_id).state == "approved"

@@ -77,11 +77,11 @@ def test_upload_route_decision_round_trip(new_page, screenshots: Path) -> None: 
     severities = lee.locator("table.queue tbody tr td:first-child").all_inner_texts()
     rank = {"Critical": 4, "High": 3, "Medium": 2, "Low": 1, "Info": 0}
     assert [rank[s.strip()] for s in severities] == sorted((rank[s.strip()] for s in severities), reverse=True)
+    lee.screenshot(path=str(screenshots / "queue.png"), full_page=True)
     lee.select_option("#f-assignee", "me")
     lee.fill("#f-vendor", "fernhill")
     lee.click("button:has-text('Filter')")
     assert lee.locator("table.queue tbody tr").count() == 1
-    lee.screenshot(path=str(screenshots / "queue.png"), full_page=True)
     lee.click("text=Fernhill support terms")
     lee.wait_for_url(f"**/contracts/{contract_id}")
 
