@@ -2258,24 +2258,29 @@ _EFFECTIVE_SETTER = (
     r"(?:[\"“]?\b(?:Effective|Commencement|Start)\s+Date[\"”']?\s*(?:of\s+this\s+(?:Agreement|Contract|Amendment)\s*)?"
     r"(?:\([^()]{0,40}\)\s*)?(?:means|shall\s+mean|is|shall\s+be|will\s+be|[:\-])"
     r"|\bcommencement\s+date\s+(?:for|of)\s+this\s+(?:agreement|contract)\s+(?:is|will\s+be|shall\s+be)"
-    r"|\b(?:this|the)\s+(?:(?:initial\s+)?term\s+of\s+this\s+)?(?:Agreement|Contract|Amendment)\s+(?:(?:shall|will)\s+"
-    r"(?:become\s+|be\s+)?(?:effective|take\s+effect|enter\s+into\s+force|commence|begin|start)|is\s+effective|"
-    r"becomes\s+effective|takes\s+effect|commences|begins)"
+    r"|\b(?:this|the)\s+(?:(?:initial\s+)?term\s+of\s+this\s+)?(?:Agreement|Contract|Amendment)\s+(?:\([^()]{0,40}\)\s*)?"
+    r"(?:(?:shall|will)\s+(?:become\s+|be\s+)?(?:effective|take\s+effect|enter\s+into\s+(?:force|effect)|come\s+into\s+"
+    r"(?:force|effect)|commence|begin|start)|is\s+effective|becomes\s+effective|takes\s+effect|commences|begins)"
     r"|\bContract\s+start\s*:?)"
 )
 # A date stated as the agreement's start: '"Effective Date" means 1 May 2020', "Commencement Date: ...", "This
 # Agreement shall become effective on ...", "The commencement date for this contract will be ...".
-_EFFECTIVE_STATED_RE = re.compile(_EFFECTIVE_SETTER + r"\s*:?\s*(?:(?:on|as\s+of|from)\s+)?(?:the\s+)?$", re.I)
+_EFFECTIVE_STATED_RE = re.compile(
+    _EFFECTIVE_SETTER + r"\s*:?\s*(?:\d{1,2}:\d{2}\s*[ap]\.?m\.?[^,;]{0,40}?\s+on\s+)?(?:(?:on|as\s+of|from)\s+)?"
+    r"(?:the\s+)?(?:day\s+of\s+)?$", re.I)
 _EFFECTIVE_DEFINED_AFTER_RE = re.compile(
-    r"\s*[,)]?\s*\(\s*(?:the\s+|this\s+)?[\"“](?:Effective|Commencement)\s+Date[\"”]", re.I)
+    r"\s*[,)]?\s*\(\s*(?:the\s+|this\s+|hereinafter\s+)?[\"“](?:Effective|Commencement)\s*Date[\"”]", re.I)
 # ... or an event that sets it: the date the last party signs, or the date the agreement bears.
-_EFFECTIVE_SETTER_RE = re.compile(_EFFECTIVE_SETTER + r"|\bExecuted\s+as\s+of\s+the\s+Effective\s+Date", re.I)
+_EFFECTIVE_SETTER_RE = re.compile(
+    _EFFECTIVE_SETTER + r"|\bExecuted\s+as\s+of\s+the\s+Effective\s+Date"
+    r"|\beffective\s+as\s+of(?=\s+the\s+(?:latest|later|last)\s+(?:of\s+the\s+)?dates?\b)", re.I)
 _LAST_SIGNATURE_RE = re.compile(
     r"\blast\s+(?:signature|party\s+to\s+sign|signatory|to\s+sign)|\b(?:later|latest)\s+of\s+the\s+(?:dates?|signature)"
     r"|\bsigned\s+by\s+(?:both|all|the\s+last|each)|\b(?:last|final)\s+(?:execution|signature)|\bfully\s+executed"
     r"|\bexecuted\s+by\s+(?:both|all|each\s+of\s+the)\s+part|\bsignatures?\s+(?:and\s+seals\s+)?(?:by|of)\s+(?:both|all)"
     r"|\b(?:upon|on|from)\s+(?:the\s+)?(?:date\s+of\s+)?(?:its\s+)?(?:execution|signature|signing)\b"
-    r"|\bsignature\s+(?:page|dates?)\b", re.I)
+    r"|\bsignature\s+(?:page|dates?)\b|\b(?:last|latest|later)\s+(?:of\s+the\s+)?dates?\s+(?:signed|set\s+forth\s+below|of\s+"
+    r"signature|below|shown)|\bsigning\s+date|\bdate\s+of\s+signing|\bexecution\s+by\s+(?:both|all|each)", re.I)
 _DATE_OF_AGREEMENT_RE = re.compile(
     r"\bdate\s+(?:first\s+)?(?:above\s+)?(?:written|set\s+forth|stated|shown)\s+above|\bfirst\s+(?:above\s+)?written"
     r"|\bdate\s+(?:hereof|of\s+this\s+(?:Agreement|Contract))\b|\bfirst\s+(?:date\s+)?(?:above\s+)?written"

@@ -693,6 +693,18 @@ _SIGNED = _BODY + ("\n\nIN WITNESS WHEREOF the parties have signed below.\n\nNOR
         ('This Agreement is made on the 2nd day of May, 2019 between Northwind Ltd and Saltmarsh Inc.\n\n'
          '3. Term. This Agreement shall become effective on the date first written above and continue until '
          'terminated.', date(2019, 5, 2)),
+        # more ways of stating it
+        ('SUPPLY AGREEMENT\n\n1.9 "EFFECTIVE DATE" means 12:01 a.m. Eastern Time on March 3, 2020.', date(2020, 3, 3)),
+        ("SUPPLY AGREEMENT\n\n3.1 This Agreement is effective on the day of May 1, 2021.", date(2021, 5, 1)),
+        ('SUPPLY AGREEMENT\n\n4. Term. The term of this Agreement (the "Term") will begin on February 1, 2020 and end '
+         "on December 31, 2020.", date(2020, 2, 1)),
+        ('This Development Agreement is entered into on April 15, 2021 ("EffectiveDate") by Northwind Ltd.',
+         date(2021, 4, 15)),
+        # events: "the latest date set forth below", "signed by both parties", "the signing date"
+        ("SUPPLY AGREEMENT\n\nThe parties have signed this Agreement effective as of the latest date set forth below."
+         + _SIGNED, date(2021, 3, 9)),
+        ("SUPPLY AGREEMENT\n\n7. Term: This Agreement shall enter into effect on the date it is signed by both "
+         "parties as shown below." + _SIGNED, date(2021, 3, 9)),
     ],
 )
 def test_terms_effective_date(text: str, expected: date) -> None:
