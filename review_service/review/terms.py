@@ -1424,7 +1424,7 @@ _LABEL_BEFORE = [
         r"(?:\b(?:expire[sd]?|expiring|expiration|expiry|terminat(?:e|es|ing|ion)|end(?:s|ing)?|continu(?:e|es|ing)|"
         r"conclud(?:e|es|ing)|remain\s+in\s+(?:full\s+)?(?:force|effect)[^.;]{0,30})\s+(?:on|at|upon|until|through|as\s+of)"
         r"|\b(?:shall|will)\s+(?:expire|terminate|end|conclude)|\b(?:expiring|concluding|ending)"
-        r"|\buntil|\bthrough|\bExpiration\s+Date\s*[:\-]?|\bTermination\s+Date\s*[:\-]?|\bEnd\s+Date\s*[:\-]?|"
+        r"|\buntil|\bthrough|\b(?:Expiration|Expiry|Termination|End)\s+Date[\"”]?\s*(?:[:\-]|means|shall\s+mean|is|shall\s+be)?|"
         r"\bContract\s+end\s*:?)\s*(?:and\s+including\s+)?(?:this|the)?\s*$", re.I)),
     ("agreement", re.compile(
         r"(?:\b(?:dated|made|entered\s+into|executed|signed|concluded|agreed)(?:\s+(?:and\s+)?(?:entered\s+into|"
@@ -2052,7 +2052,7 @@ _ANNIVERSARY_RE = re.compile(
     r"(?:year\s+)?anniversary\b", re.I)
 _TERM_BEFORE_RE = re.compile(
     r"(?:\bfor|\bof|\bbe|\bis|\buntil(?:\s+the)?|\b(?:ending|end|ends|expire|expires|expiring|terminate|terminates|"
-    r"terminating|conclude|concluding)(?:\s+(?:on|at|upon|in))?(?:\s+the)?|\bthrough|\blast|"
+    r"terminating|conclude|concluding)(?:\s+(?:on|at|upon|in))?(?:\s+the)?(?:\s+date)?|\bthrough|\blast|"
     r"\bperiod\s+of|\bterm\s+of|\bduration\s+of|\binitial\s+period\s+of)\s+(?:a\s+|an\s+|the\s+)?"
     r"(?:(?:initial|fixed|minimum|further|period\s+of|term\s+of)\s+)*$", re.I)
 _TERM_AFTER_RE = re.compile(
@@ -2067,6 +2067,11 @@ _TERM_RENEW_RE = re.compile(
     r"(?:initial\s+)?(?:term|period)\s+of)|until|through|to\s+(?:the|and)))|(?:may|option\s+to|right\s+to)\s+(?:be\s+)?extend)\b",
     re.I)
 _FIRST_VERB_RE = re.compile(r"\b(?:shall|will|is|are|be|continues?|commences?|remains?|expires?)\b", re.I)
+
+
+_ENDS_ON_RE = re.compile(
+    r"\b(?:end|ends|ending|expire|expires|expiring|terminate|terminates|terminating|conclude|concludes|concluding)\s+"
+    r"(?:on|at|upon)\s+(?:the\s+)?(?:date\s+)?$", re.I)
 
 
 def initial_term(text: str) -> Duration | None:
@@ -2094,9 +2099,9 @@ def initial_term(text: str) -> Duration | None:
         for d in map(lambda x: _in_sentence(x, s0), durations(sent)):
             if d.start >= limit:
                 break
-            if _is_notice(text, d, s0, s1):
-                continue
             before = _squash(text[max(s0, d.start - 40) : d.start])
+            if _is_notice(text, d, s0, s1) and not _ENDS_ON_RE.search(before):
+                continue  # "end on the five (5) year anniversary" is no notice period
             if _TERM_BEFORE_RE.search(before) and _TERM_AFTER_RE.match(_squash(text[d.end : min(s1, d.end + 30)])):
                 found.append(d)
                 break
@@ -2363,7 +2368,8 @@ _OTHER_START_RE = re.compile(
     r"in-service|purchase\s+order|completion|opening)", re.I)
 _TERM_CLAUSE = re.compile(
     r"\b(?:the\s+term|initial\s+term|term\s+of\s+this|this\s+(?:agreement|contract))\b"
-    r"|^\W*(?:\d[\d.]*\s*)?[\"“]?(?:Initial\s+)?Term[\"”]?\s+(?:shall\s+)?means?\b|\bterm\s*:", re.I)
+    r"|^\W*(?:\d[\d.]*\s*)?[\"“]?(?:Initial\s+)?Term[\"”]?\s+(?:shall\s+)?means?\b|\bterm\s*:"
+    r"|\bshall\s+have\s+a\s+(?:term|duration)\s+of\b", re.I)
 _TERM_VERB = re.compile(
     r"\b(?:continu\w*|remain\w*|expir\w*|terminat\w*|commenc\w*|conclud\w*|in\s+effect|in\s+force|term\s+of|shall\s+be|"
     r"valid|entered\s+into\s+for|means?)\b|\bterm\s*:", re.I)
@@ -2381,7 +2387,8 @@ _TERM_SUBJECT_RE = re.compile(
     r"(?:shall|will|is)|this\s+"
     r"(?:agreement|contract)(?:[^.;]{0,80}?,)?\s+(?:shall|will)\s+(?:automatically\s+)?(?:have|be\s+for|continue|remain|"
     r"be\s+in\s+(?:full\s+)?(?:force|effect)|be\s+effective|become\s+effective|commence|begin|expire|terminate|end|run)"
-    r"|this\s+(?:agreement|contract)\s+(?:is\s+for|is\s+effective|is\s+valid|expires|terminates|commences|begins)"
+    r"|this\s+(?:agreement|contract)\s+(?:is\s+for|is\s+effective|is\s+valid|expires|terminates|commences|begins|continues|"
+    r"remains)"
     r"|(?:initial\s+)?term\s+of\s+(?:this|the)\s+(?:\w+\s+){0,2}(?:agreement|contract))\b", re.I)
 _EVENT_START = (
     r"(?:the\s+)?(?!Effective\s+Date|Execution\s+Date|Commencement\s+Date|date\s+(?:hereof|of\s+(?:this|the)\s+"
@@ -2421,12 +2428,14 @@ def _explicit_end(src: str, ds: list[Date]) -> date | None:
 
 
 _TERM_DEFINED_RE = re.compile(
-    r"^\W*(?:[\d.]+\s*)?[\"“](?:Initial\s+)?(?:Term|Contract\s+Period|Agreement\s+Period|Term\s+of\s+(?:the\s+)?Agreement)"
+    r"^\W*(?:[\d.]+\s*)?[\"“](?:Initial\s+)?(?:Term|Contract\s+Period|Agreement\s+Period|Term\s+of\s+(?:the\s+)?Agreement|"
+    r"Expiration\s+Date|Expiry\s+Date)"
     r"[\"”]", re.I)
 _MONEY_WORDS_RE = re.compile(r"\b(?:pa(?:y|id|yable|yment)|fees?|invoic\w*|royalt\w*|price|rates?|charges?)\b", re.I)
 # Periods named otherwise than "term": "Contract Period", "Promotion Period", the duration of a venture.
 _PERIOD_WORDS_RE = re.compile(
-    r"\b(?:term|period|duration|promotion|venture|cooperation|appointment|engagement)\b|\bTermination\s+Date\b", re.I)
+    r"\b(?:term|period|duration|promotion|venture|cooperation|appointment|engagement)\b|\b(?:Termination|Expiration|Expiry)\s+"
+    r"Date\b", re.I)
 
 
 def expiration_from(src: str, doc_text: str, *, any_date: bool = True) -> date | Literal["perpetual"] | None:

@@ -799,6 +799,15 @@ _MADE = "This Supply Agreement is made on 2 May 2019 between Northwind Ltd (\"Bu
          date(2022, 3, 31)),
         ("8.1 The initial term of this Agreement shall, unless sooner terminated, expire in five (5) years from the "
          "date of the Effective Date.", date(2024, 5, 2)),
+        ('7. Term. The initial term of this Agreement shall commence on the Effective Date and end on the five (5) '
+         'year anniversary of the Effective Date (the "Initial Term").', date(2024, 5, 2)),
+        ("15.1 Term. Unless terminated earlier, this Agreement shall terminate on the date three (3) years from the "
+         "Effective Date.", date(2022, 5, 2)),
+        ("7. Term. Unless earlier terminated, this Agreement continues in effect for an initial term of seven (7) "
+         "years.", date(2026, 5, 2)),
+        ("2. Duration. It shall be effective on 6 October 2020 and shall have a duration of two years.",
+         date(2022, 10, 6)),
+        ('1.12 "Expiration Date" means March 31, 2023.', date(2023, 3, 31)),
         # the end of a period named otherwise: label lines, a contract period, a range
         ("AGREEMENT PERIOD\n\nEffective Date: January 1, 2020\n\nTermination Date: December 31, 2023",
          date(2023, 12, 31)),
