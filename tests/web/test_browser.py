@@ -64,7 +64,8 @@ def test_upload_route_decision_round_trip(new_page, screenshots: Path) -> None: 
     pat.screenshot(path=str(screenshots / "upload_outcome.png"), full_page=True)
 
     # My requests lists it with its status, route and reasons.
-    pat.click("nav.mainnav >> text=My requests")
+    with pat.expect_navigation():
+        pat.click("nav.mainnav >> text=My requests")
     row = pat.locator(f"tr[data-contract-id='{contract_id}']")
     assert "In review" in row.inner_text() and "Legal review" in row.inner_text()
     assert "Its value is at least $100,000." in row.inner_text()
@@ -80,10 +81,11 @@ def test_upload_route_decision_round_trip(new_page, screenshots: Path) -> None: 
     lee.screenshot(path=str(screenshots / "queue.png"), full_page=True)
     lee.select_option("#f-assignee", "me")
     lee.fill("#f-vendor", "fernhill")
-    lee.click("button:has-text('Filter')")
+    with lee.expect_navigation():
+        lee.click("button:has-text('Filter')")
     assert lee.locator("table.queue tbody tr").count() == 1
-    lee.click("text=Fernhill support terms")
-    lee.wait_for_url(f"**/contracts/{contract_id}")
+    with lee.expect_navigation(url=f"**/contracts/{contract_id}"):
+        lee.click("table.queue a:has-text('Fernhill support terms')")
 
     # Each flagged clause is coloured by its worst deviation; choose a deviation with a fallback.
     assert lee.locator(".clause.flagged").count() > 0
