@@ -86,10 +86,12 @@ class Precedent:
 
 
 def _fingerprint(session: Session, model_id: str) -> tuple[Any, ...]:
-    # Reviews and re-scans replace a version's embeddings (new ids), so count and newest id tell a change.
+    # Reviews and re-scans replace a version's embeddings (new ids), so count and newest id tell a change; the
+    # newest review's time tells a database emptied and filled again (ids restarted) from the one cached.
     count, newest = session.execute(select(func.count(ClauseEmbedding.id), func.max(ClauseEmbedding.id))
                                     .where(ClauseEmbedding.model_id == model_id)).one()
-    return int(count or 0), int(newest or 0), session.scalar(select(func.max(Review.id))) or 0
+    review_id, reviewed_at = session.execute(select(func.max(Review.id), func.max(Review.created_at))).one()
+    return int(count or 0), int(newest or 0), int(review_id or 0), str(reviewed_at)
 
 
 def load_stored_clauses(session: Session, *, model_id: str) -> StoredClauses:

@@ -130,6 +130,21 @@ def test_search_api_versions_scopes_and_bad_requests(client, repository) -> None
     assert spaces.status_code == 422 and spaces.json()["error"]["code"] == "invalid_request"
 
 
+def test_search_sees_a_contract_reviewed_after_the_last_search(client, repository, engine, store,
+                                                              reviewer) -> None:
+    world, _ids = repository
+    before = {h["contract_id"] for h in _search(client, world, "legal", scope="contracts", k=50)["contracts"]}
+    filename = "fernhill_saas_terms.txt"
+    with session_scope(engine) as s:
+        up = service.upload_contract(s, store=store, data=(DRAFTS / filename).read_bytes(), filename=filename,
+                                     title="Fernhill", vendor="Fernhill", contract_type="saas",
+                                     buyer=s.get(User, world.users["owner"].id), value=20_000)
+    assert up.contract_id not in before
+    assert Worker(engine, store=store, reviewer_factory=lambda: reviewer).run_once()
+    after = _search(client, world, "legal", scope="contracts", k=50)["contracts"]
+    assert up.contract_id in {h["contract_id"] for h in after}, "the stored clauses were loaded again"
+
+
 def test_search_cli_contracts_table_json_and_user_view(repository, database_url, data_dir, monkeypatch) -> None:
     from typer.testing import CliRunner
 
