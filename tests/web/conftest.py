@@ -141,8 +141,8 @@ def new_page(request, browser, live_server, screenshots):  # type: ignore[no-unt
             page.goto("/login")
             page.fill("#username", username)
             page.fill("#password", live_server.passwords[username])
-            page.click("form.form button[type=submit]")
-            page.wait_for_url(lambda url: "/login" not in url)
+            with page.expect_navigation(url=lambda url: "/login" not in url):
+                page.click("form.form button[type=submit]")
         return page
 
     yield make

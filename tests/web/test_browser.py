@@ -161,7 +161,8 @@ def test_wrong_role_is_refused_and_anonymous_is_sent_to_sign_in(new_page, screen
     assert "/login?next=" in anonymous.url
     anonymous.fill("#username", "lee")
     anonymous.fill("#password", "not the password")
-    anonymous.click("form.form button[type=submit]")
+    with anonymous.expect_navigation():
+        anonymous.click("form.form button[type=submit]")
     assert "Wrong username or password" in anonymous.inner_text("[role=alert]")
 
 
@@ -236,8 +237,8 @@ def test_contract_page_reads_in_a_narrow_window(new_page, screenshots: Path) -> 
             break
         lee.wait_for_timeout(1000)
         lee.reload()
-    lee.click("table.queue tbody tr >> nth=0 >> a")
-    lee.wait_for_url(re.compile(r"/contracts/\d+"))
+    with lee.expect_navigation(url=re.compile(r"/contracts/\d+")):
+        lee.click("table.queue tbody tr >> nth=0 >> a")
     width = lee.evaluate("document.documentElement.scrollWidth")
     assert width <= 420, f"the page scrolls sideways ({width}px)"
     lee.locator("[data-select-deviation] >> nth=1").click()
