@@ -186,6 +186,7 @@ def test_web_upload_without_scripts_keeps_the_form_on_a_bad_file(client, world, 
                           files={"file": ("draft.txt", b"x", "text/plain")})
     assert missing.status_code == 422 and "Give the contract a title." in missing.text
     assert "Choose the kind of contract." in missing.text
+    assert 'name="title" aria-invalid="true" aria-describedby="title-error"' in missing.text
     with session_scope(engine, readonly=True) as s:
         assert s.scalars(select(Contract).where(Contract.title == "Acme draft")).first() is None
 
