@@ -125,3 +125,20 @@ def test_repeated_failed_sign_ins_are_throttled_with_429_and_retry_after(client,
     assert client.post("/api/auth/token", data={"username": "gc", "password": PASSWORD}).status_code == 200
     schema = client.get("/api/openapi.json").json()
     assert "429" in schema["paths"]["/api/auth/token"]["post"]["responses"]
+
+
+def test_throttling_is_shared_by_the_api_token_and_the_web_sign_in(client, world) -> None:
+    import re
+
+    def web_sign_in(password: str):
+        token = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/login").text).group(1)
+        return client.post("/login", data={"username": "lee", "password": password, "csrf_token": token},
+                           follow_redirects=False)
+
+    for _ in range(3):
+        assert web_sign_in("not the password").status_code == 401
+    for _ in range(2):
+        assert client.post("/api/auth/token", data={"username": "lee", "password": "nope"}).status_code == 401
+    assert client.post("/api/auth/token", data={"username": "lee", "password": PASSWORD}).status_code == 429
+    page = web_sign_in(PASSWORD)
+    assert page.status_code == 429 and "too many failed sign-ins for" in page.text.lower()
