@@ -182,6 +182,7 @@ def test_bad_files_show_the_api_message_and_keep_the_form(new_page, screenshots:
     assert corrupt.startswith("The upload was refused:") and "PDF" in corrupt
     assert pat.input_value("#title") == "Broken draft" and pat.input_value("#business_context") == "Keep this text."
     assert pat.url.endswith("/upload")
+    assert "has-error" in (pat.get_attribute("[data-dropzone]", "class") or "")
     pat.screenshot(path=str(screenshots / "upload_bad_file.png"))
 
     # Mislabelled: a "Word document" that is plain text.

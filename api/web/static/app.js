@@ -23,6 +23,7 @@ function setUpDropZone(zone) {
     const file = input.files && input.files[0];
     shown.textContent = file ? `Chosen: ${file.name} (${formatSize(file.size)})` : "";
     zone.classList.toggle("has-file", Boolean(file));
+    zone.classList.remove("has-error");
   };
   input.addEventListener("change", show);
   ["dragenter", "dragover"].forEach((type) => zone.addEventListener(type, (event) => {
@@ -55,6 +56,9 @@ function showFormError(form, message, fields) {
     const el = form.querySelector(`[name="${f.field}"]`);
     if (el) el.setAttribute("aria-invalid", "true");
   });
+  // A refusal that names no form field is about the file: mark the drop zone until another file is chosen.
+  const zone = form.querySelector("[data-dropzone]");
+  if (zone) zone.classList.toggle("has-error", !(fields || []).length || fields.some((f) => f.field === "file"));
   if (box) {
     box.textContent = message;
     box.hidden = false;
