@@ -2207,7 +2207,8 @@ def preamble_dates(text: str) -> list[Date]:
 # with an Effective Date of March 1, 1996". This agreement names itself "This Agreement" or by its title.
 _OTHER_AGREEMENT_RE = re.compile(
     r"(?:\b(?:the|that|such|said|an?|certain|its|their|prior|original|existing|separate)\s+(?:[\w,&/'-]+\s+){0,8}?"
-    r"(?:Agreement|Contract|Lease|Plan|Convention)s?\b(?:\s*\([^()]{0,60}\))?(?:(?!\b(?:is|was|are|shall|will|hereby|this)\b)[^.;()]){0,100}?"
+    r"(?:Agreement|Contract|Lease|Plan|Convention|Schedule|Statement|Indenture|Certificate)s?\b(?:\s*\([^()]{0,60}\))?"
+    r"(?:(?!\b(?:is|was|are|shall|will|hereby|this)\b)[^;()]){0,100}?"
     r"\b(?:dated|entered\s+into|executed|made|effective|"
     r"with\s+an\s+effective\s+date\s+of)(?:\s+(?:as\s+of|on|effective))?"
     r"|\b(?:previously|heretofore)\b[^.;]{0,150})\s*(?:the\s+)?$", re.I)

@@ -733,6 +733,8 @@ def test_terms_effective_date_refuses(text: str) -> None:
         # an amendment names the agreement it amends and its own date
         ("FIRST AMENDMENT\n\nThis First Amendment to the Supply Agreement dated April 1, 2017 between Northwind Ltd "
          "and Saltmarsh Inc. is made this 22nd day of June, 2018.", date(2018, 6, 22)),
+        ("Amendment No. 1 to the Global Maintenance Agreement ref. GM/14 Issue 7 dated March 9, 2015\n\nThis "
+         "amendment is entered into on January 6, 2016 between Northwind Ltd and Saltmarsh Inc.", date(2016, 1, 6)),
         # the recitals name another agreement's date; this one's stands in the title block
         ("SERVICES AGREEMENT\nMarch 3, 2021\n\nThis Agreement is between Northwind Ltd and Saltmarsh Inc.\n\nWHEREAS "
          "the parties entered into that certain Purchase Agreement dated July 23, 2019;", date(2021, 3, 3)),
