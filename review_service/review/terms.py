@@ -1817,7 +1817,13 @@ def parties(text: str, limit: int = PREAMBLE_CHARS) -> list[Party]:
     34", "X A/S of Industriparken 55"), at "c/o" and at "together with"; a title "AGREEMENT BETWEEN X AND Y"
     ends where the preamble's own "by and between" starts; a defined term of a party already named ("the
     agreement between Heritage and Premier") is not another party; and a form with one party named and the
-    other left blank ("and ____________ ("Distributor")") gives the one named party.
+    other left blank ("and ____________ ("Distributor")") gives the one named party. English drafting's
+    "PARTIES (1) X ...; and (2) Y ..." is read like "between". A preamble pushed past the first ``limit``
+    characters by a cover page or a table of contents is found by its "made / entered into ... between"
+    sentence (within 20,000 characters). An agreement "the undersigned" make (a joint filing agreement) is
+    made by its signatories: the entities written before "By:" or "/s/" at the end, not those signing for
+    them ("By: X GP LLC, its general partner"); "each other party identified on the signature page" adds the
+    signatories to the preamble's parties.
 
     Refuses collective terms as parties ("each a "Party"", "the Parties"), places ("Wales", "Delaware
     corporation"), recitals, phrases with a verb
