@@ -45,8 +45,16 @@ def test_upload_route_decision_round_trip(new_page, screenshots: Path) -> None: 
     pat = new_page("pat")
     assert pat.url.endswith("/requests")
     pat.click("nav.mainnav >> text=Upload")
-    pat.set_input_files("#upload-file", str(DRAFT))
+    # Drag the file onto the drop zone (the file input is the other way in; the bad-file test uses it).
+    pat.evaluate("""([name, text]) => {
+        const files = new DataTransfer();
+        files.items.add(new File([text], name, { type: "text/plain" }));
+        const zone = document.querySelector("[data-dropzone]");
+        zone.dispatchEvent(new DragEvent("dragenter", { dataTransfer: files, bubbles: true, cancelable: true }));
+        zone.dispatchEvent(new DragEvent("drop", { dataTransfer: files, bubbles: true, cancelable: true }));
+    }""", [DRAFT.name, DRAFT.read_text(encoding="utf-8")])
     assert "fernhill_saas_terms.txt" in pat.inner_text("[data-file-name]")
+    assert pat.evaluate("document.querySelector('#upload-file').files[0].name") == DRAFT.name
     pat.fill("#title", "Fernhill support terms")
     pat.fill("#vendor", "Fernhill")
     pat.select_option("#contract_type", "saas")
