@@ -151,3 +151,9 @@ def new_page(request, browser, live_server, screenshots):  # type: ignore[no-unt
             for page in context.pages:
                 page.screenshot(path=str(screenshots / f"failed-{request.node.name}-{n}.png"), full_page=True)
         context.close()
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):  # type: ignore[no-untyped-def]
+    # Where to look at the pages after a run (when this conftest is loaded by the process that reports).
+    if SCREENSHOTS.is_dir() and any(SCREENSHOTS.glob("*.png")):
+        terminalreporter.write_line(f"screenshots of the web app: {SCREENSHOTS}")

@@ -4,7 +4,7 @@ sees the redline and decides; procurement sees the decision. Also: the wrong rol
 anonymous visitor is sent to sign in, and a bad file's error (corrupt, mislabelled, scanned, too large) is
 shown with the form kept.
 
-Screenshots of the main pages are saved under var/screenshots/ (printed at the end of the module)."""
+Screenshots of the main pages are saved under var/screenshots/ (the run's summary says where)."""
 
 from __future__ import annotations
 
@@ -23,12 +23,6 @@ pytestmark = pytest.mark.slow
 IN_VIEWPORT = """(sel) => { const r = document.querySelector(sel).getBoundingClientRect();
     const settled = window.__lastY === window.scrollY; window.__lastY = window.scrollY;
     return settled && r.bottom > 0 && r.top < window.innerHeight; }"""
-
-
-@pytest.fixture(scope="module", autouse=True)
-def _say_where_screenshots_are(screenshots: Path):  # type: ignore[no-untyped-def]
-    yield
-    print(f"\nscreenshots of the web app: {screenshots}")
 
 
 def _no_script_errors(page) -> None:  # type: ignore[no-untyped-def]
