@@ -21,13 +21,25 @@ def worst(severities: Any) -> str | None:
 
 
 @functools.lru_cache(maxsize=4)
-def _thresholds(folder: str | None) -> dict[str, float]:
+def _load_thresholds(folder: str, stamp: int) -> dict[str, float]:
     from review_service.library import load_library
 
     try:
-        return dict(load_library(Path(folder) if folder else None).playbook.routing.thresholds)
+        return dict(load_library(Path(folder)).playbook.routing.thresholds)
     except Exception:  # the reasons still read without the amounts
         return {}
+
+
+def _thresholds(library_dir: Path | None) -> dict[str, float]:
+    """The playbook's routing thresholds, read again when the playbook file changes (admins edit them)."""
+    from review_service.library.loader import default_library_dir
+
+    folder = Path(library_dir) if library_dir else default_library_dir()
+    try:
+        stamp = (folder / "playbook.yaml").stat().st_mtime_ns
+    except OSError:
+        stamp = 0
+    return _load_thresholds(str(folder), stamp)
 
 
 def _amount(thresholds: dict[str, float], name: str) -> str:
@@ -41,7 +53,7 @@ def plain_reasons(route: dict[str, Any] | None, deviations: list[dict[str, Any]]
     that decided it (their own messages; ``short``: only the clause each is about, in one line)."""
     if not route:
         return []
-    t = _thresholds(str(library_dir) if library_dir else None)
+    t = _thresholds(library_dir)
     by_rule = {d.get("rule"): d for d in deviations}
     words = {
         "senior_legal_review": "Goes to the general counsel (senior legal review).",
