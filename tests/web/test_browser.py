@@ -144,6 +144,18 @@ def test_upload_route_decision_round_trip(new_page, screenshots: Path) -> None: 
     assert "Our fallback language is fine here." in mine.inner_text()
     assert "1 decided" in pat.inner_text("#deviations-title + p")
 
+    # The vendor moves to Net 30: procurement uploads the new version, which is reviewed again.
+    revised = DRAFT.read_text(encoding="utf-8").replace("ten (10) days", "thirty (30) days")
+    pat.set_input_files("#version-file", {"name": "fernhill_v2.txt", "mimeType": "text/plain",
+                                          "buffer": revised.encode()})
+    pat.fill("#note", "Vendor moved to Net 30")
+    pat.click("button:has-text('Upload the new version')")
+    pat.wait_for_url(re.compile(rf"/requests/{contract_id}\?job=\d+"))
+    pat.wait_for_selector("#outcome-title", timeout=REVIEW_SECONDS)
+    assert "version 2 (fernhill_v2.txt)" in pat.inner_text(".lede")
+    assert "ten (10) days" not in pat.inner_text("main") and "0 decided" in pat.inner_text("#deviations-title + p")
+    _no_script_errors(pat)
+
 
 def test_wrong_role_is_refused_and_anonymous_is_sent_to_sign_in(new_page, screenshots: Path  # type: ignore[no-untyped-def]
                                                                 ) -> None:
