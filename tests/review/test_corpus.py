@@ -69,3 +69,26 @@ def test_corpus_same_draft_in_two_formats_gets_the_same_route(reviews) -> None:
     for label in LABELS:
         by_draft.setdefault(label.get("draft", label["file"]), set()).add(reviews[label["file"]].route.route)
     assert all(len(routes) == 1 for routes in by_draft.values())
+
+
+def test_corpus_clauses_the_heading_decides_review_as_if_embedded(reviews, tmp_path_factory) -> None:
+    # The heading shortcut (boilerplate named by its own heading gets no model time) must not change a review:
+    # with every clause embedded and typed by the classifier, the same deviations, and the same types for the
+    # clauses the shortcut kept from the model.
+    data = tmp_path_factory.mktemp("all")
+    embedded_all = Reviewer(data_dir=data, decide_by_heading=False)
+    embedded_all.warm_up()
+    shortcut = Reviewer(data_dir=data)
+    shortcut.warm_up()
+    decided = 0
+    for label in LABELS:
+        review = reviews[label["file"]]
+        full = embedded_all.review(review.document, contract_type=label["contract_type"], value=label.get("value"),
+                                   personal_data=label.get("personal_data"))
+        assert [(d.rule, d.severity, d.clause_id) for d in full.deviations] == \
+            [(d.rule, d.severity, d.clause_id) for d in review.deviations], label["file"]
+        for clause, fast, slow in zip(review.clauses, review.matches, full.matches, strict=True):
+            if clause.kind != "definition" and fast.substantive and shortcut.heading_decides(clause):
+                decided += 1
+                assert slow.clause_type == fast.clause_type, (label["file"], clause.id)
+    assert decided > 0  # the corpus has clauses the heading decides
