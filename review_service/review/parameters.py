@@ -60,6 +60,28 @@ def _durations_in(text: str, cue: str, exclude: str | None = None, *, unit: str 
     return Reading("", v, a, b, s)
 
 
+# A time to pay is worded as one: "within 30 days", "net 45", "30 days after receipt", "30-day payment terms".
+# A duration that only describes the term or the billing period ("the three-year Subscription Term", "for each
+# 12-month period") is no payment period, even in a sentence about paying.
+_PAY_BEFORE = re.compile(r"(?:within|net|no later than|not later than|not more than|up to|in|of)\s*(?:\(\s*)?$", re.I)
+_PAY_AFTER = re.compile(r"^[\s)]*(?:(?:calendar|business|working)\s+days?\s+)?(?:after|from|following|of (?:the )?"
+                        r"(?:receipt|date|invoice)|payment terms?|net\b)", re.I)
+
+
+def _payment_days(text: str) -> Reading | None:
+    """The days the customer has to pay an invoice (the shortest stated), from durations worded as a time to pay."""
+    found: list[tuple[float, int, int, str]] = []
+    cue = re.compile(r"\b(?:pay|paid|payable|due|invoice[sd]?|net)\b", re.I)
+    exclude = re.compile(r"late|overdue|past due|interest|\bdisputes?\b|\bdisputed\b|advance|refund", re.I)
+    for offset, sentence in _cued(text, cue, exclude):
+        for d in t.durations(sentence):
+            if _PAY_BEFORE.search(sentence[max(0, d.start - 24):d.start]) or _PAY_AFTER.search(sentence[d.end:]):
+                found.append((_days(d), offset + d.start, offset + d.end, d.text))
+    if not found:
+        return None
+    return Reading("", *min(found, key=lambda f: f[0]))
+
+
 def _percent_in(text: str, cue: str, *, per_month: bool = False, minimum: float = 0.0) -> Reading | None:
     for offset, sentence in _cued(text, re.compile(cue, re.I)):
         for p in t.percentages(sentence):
@@ -274,9 +296,7 @@ def _renewal_notice(text: str) -> Reading | None:
 
 
 READERS: dict[str, Callable[[str], Reading | None]] = {
-    "payment_days": lambda s: _durations_in(
-        s, r"\b(?:pay|paid|payable|due|invoice[sd]?|net)\b",
-        r"late|overdue|past due|interest|\bdisputes?\b|\bdisputed\b|advance|refund"),
+    "payment_days": _payment_days,
     "late_fee_percent_per_month": lambda s: _percent_in(
         s, r"late|overdue|past due|interest|finance charge|unpaid", per_month=True),
     "advance_payment_months": _advance_months,

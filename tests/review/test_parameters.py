@@ -8,6 +8,8 @@ from review_service.review.parameters import read_parameters
     [
         ("payment_days", "All invoices are due and payable within fifteen (15) days of the invoice date.", 15),
         ("payment_days", "Customer shall pay undisputed invoices net 45 days from receipt.", 45),
+        ("payment_days", "Client shall pay each invoice thirty (30) days after receipt.", 30),
+        ("payment_days", "Fees for the three-year term are invoiced yearly, each payable within 60 days.", 60),
         ("late_fee_percent_per_month", "Overdue amounts bear interest at one and one-half percent (1.5%) per month.",
          1.5),
         ("late_fee_percent_per_month", "Late payments accrue interest at 18% per annum.", 1.5),
@@ -37,6 +39,9 @@ def test_parameters_read_values(name: str, text: str, value) -> None:
     ("name", "text"),
     [
         ("payment_days", "Customer shall pay the fees set out in the Order Form."),  # no number: nothing guessed
+        # The term, the billing period or a cap's look-back is no time to pay.
+        ("payment_days", "Customer will pay $24,000 a year, $72,000 over the three-year Subscription Term."),
+        ("payment_days", "Liability is limited to the fees paid or payable in the 12 months before the claim."),
         ("governing_law", "Acme Inc., a Delaware corporation, provides the Services."),  # incorporation, not law
         ("cure_period_days", "Either party may terminate on written notice."),
     ],
