@@ -1,6 +1,6 @@
 """Review speed: a contract reviewed end to end with the model warm, time per stage.
 
-    python -m eval.review_speed [PDF ...] [--repeat N] [--precisions auto|fp32|bf16|fp32,bf16]
+    python -m eval.review_speed [PDF ...] [--repeat N] [--precisions fp32,bf16|fp32|bf16|auto]
 
 Per document and embedding precision, as medians of ``--repeat`` runs with the embedding cache emptied before
 each (a draft never seen before): extraction, segmentation, embedding (split into the model's forward pass and
@@ -228,14 +228,17 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("paths", nargs="*", type=Path, default=[DEFAULT_PDF])
     parser.add_argument("--repeat", type=int, default=5)
-    parser.add_argument("--precisions", default="auto",
-                        help="comma-separated: auto (the setting's default), fp32, bf16")
+    parser.add_argument("--precisions", default="fp32,bf16",
+                        help="comma-separated: fp32, bf16, auto (what VETTED_EMBED_PRECISION says)")
     args = parser.parse_args(argv)
     from review_service.matching.embed import resolve_precision
     from review_service.settings import get_settings
 
     precisions = [get_settings().embed_precision if p == "auto" else p for p in args.precisions.split(",")]
-    precisions = list(dict.fromkeys(resolve_precision(p) for p in precisions))
+    try:
+        precisions = list(dict.fromkeys(resolve_precision(p) for p in precisions))
+    except ValueError as exc:
+        parser.error(str(exc))
     paths = [p for p in args.paths if p.exists()]
     if not paths:
         raise SystemExit(f"no input found ({', '.join(map(str, args.paths))}): pass a PDF, DOCX or TXT")

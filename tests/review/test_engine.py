@@ -130,6 +130,8 @@ def test_engine_a_new_version_embeds_only_its_changed_clauses(reviewer, nimbus, 
 
 def test_engine_reassessment_matches_the_review(reviewer, nimbus) -> None:
     # What a re-scan does: the stored vectors assessed again give the review the model gave.
+    before = reviewer.embedder.encoded_texts
     vectors = reviewer.embed(nimbus.clauses)
     again = reviewer.assess(nimbus.document, nimbus.clauses, vectors, contract_type="saas", value=48_000)
     assert again.to_dict() == nimbus.to_dict()
+    assert reviewer.embedder.encoded_texts == before  # no clause went through the model again
