@@ -705,4 +705,16 @@ _mount()
 
 
 def main() -> None:
+    from pydantic import ValidationError
+
+    from review_service.settings import get_settings
+
+    try:
+        get_settings()
+    except ValidationError as exc:
+        # A mistyped VETTED_* variable: name it and what it accepts, not a traceback.
+        for problem in exc.errors():
+            name = "VETTED_" + "_".join(str(part) for part in problem["loc"]).upper()
+            err.print(f"[bold red]error[/] invalid_setting: {name}: {problem['msg']}", soft_wrap=True)
+        raise SystemExit(2) from None
     app()

@@ -96,3 +96,12 @@ def test_cli_review_bad_type_and_bad_file_exit_2(tmp_path) -> None:
     bad.write_bytes(b"")
     result = vetted("review", str(bad))
     assert result.returncode == 2 and "empty_file" in result.stderr
+
+
+def test_cli_mistyped_setting_is_named_not_a_traceback() -> None:
+    import os
+
+    result = subprocess.run([sys.executable, "-m", "review_service", "segment", str(SAMPLE)], capture_output=True,
+                            text=True, cwd=ROOT, timeout=120, env={**os.environ, "VETTED_EMBED_PRECISION": "int8"})
+    assert result.returncode == 2
+    assert "invalid_setting: VETTED_EMBED_PRECISION" in result.stderr and "Traceback" not in result.stderr
