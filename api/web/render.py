@@ -12,7 +12,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.templating import Jinja2Templates
 
 from api.web import TEMPLATES_DIR, csrf
-from api.web.nav import links_for
+from api.web.nav import active_link, links_for
 from review_service.repository.models import User
 
 templates = Jinja2Templates(directory=str(TEMPLATES_DIR))
@@ -76,7 +76,8 @@ def render(request: Request, template: str, user: User | None = None, *, status_
     message = _take_flash(request)
     response = templates.TemplateResponse(request, template, {
         "user": user, "nav": links_for(user.role) if user is not None else [], "csrf_token": token,
-        "csrf_field": csrf.FIELD, "flash": message, "path": request.url.path, **context,
+        "csrf_field": csrf.FIELD, "flash": message, "path": request.url.path,
+        "nav_current": active_link(request.url.path, user.role) if user is not None else None, **context,
     }, status_code=status_code)
     nonce = getattr(request.state, "csrf_nonce", None)
     if nonce:

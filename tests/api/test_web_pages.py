@@ -241,3 +241,127 @@ def test_web_procurement_approves_a_self_serve_contract_from_its_request_page(cl
     assert again.url.path == f"/contracts/{contract_id}" and 'role="alert"' in again.text  # not off site
     with session_scope(engine, readonly=True) as s:
         assert s.get(Contract, contract_id).state == "approved"
+
+
+def _selects(engine, fetch) -> int:  # type: ignore[no-untyped-def]
+    """How many SELECT statements ``fetch()`` sends to the database."""
+    from sqlalchemy import event
+
+    seen: list[str] = []
+
+    def note(conn, cursor, statement, *args) -> None:  # type: ignore[no-untyped-def]
+        if statement.lstrip().upper().startswith("SELECT"):
+            seen.append(statement)
+
+    event.listen(engine, "before_cursor_execute", note)
+    try:
+        fetch()
+    finally:
+        event.remove(engine, "before_cursor_execute", note)
+    return len(seen)
+
+
+def _give_reasons(engine, contract_id: int, *codes: str) -> None:
+    """Set the route's reason codes of each review of the contract (the small world's reviews name none)."""
+    from review_service.repository.models import ContractVersion, Review
+
+    with session_scope(engine) as s:
+        for review in s.scalars(select(Review).join(ContractVersion).where(ContractVersion.contract_id == contract_id)
+                                .order_by(Review.id)):
+            mine = codes[review.version.number - 1:review.version.number] or codes[-1:]
+            review.result = {**review.result, "route": {**review.result["route"], "reasons": list(mine)}}
+
+
+def test_web_my_requests_reads_every_row_s_reasons_at_once(client, world, engine) -> None:
+    revised = world.contract(route="legal", payment_days=15)
+    world.version(revised, payment_days=30, route="self_serve")
+    _give_reasons(engine, revised, "value_at_legal_threshold", "within_self_serve_limits")
+    world.contract(reviewed=False)
+    sign_in(client, "pat")
+    few = _selects(engine, lambda: client.get("/requests"))
+    for _ in range(5):
+        _give_reasons(engine, world.contract(), "medium_deviation")
+    page = {}
+    many = _selects(engine, lambda: page.setdefault("html", client.get("/requests").text))
+    assert many == few, f"{few} queries for 2 rows, {many} for 7: the listing reads something per row"
+    rows = re.findall(r'<tr data-contract-id="(\d+)">(.*?)</tr>', page["html"], re.S)
+    assert len(rows) == 7
+    by_id = {int(i): body for i, body in rows}
+    assert "Being reviewed" in by_id[revised + 1]
+    # The reasons are the latest version's (self-serve), not the first's (value at the legal threshold).
+    assert "Nothing in it needs legal" in by_id[revised] and "Its value" not in by_id[revised]
+    assert all("medium-severity deviation" in body for i, body in by_id.items() if i > revised + 1)
+
+
+def test_web_error_pages_use_the_layout_and_say_what_to_do(app, world, monkeypatch) -> None:
+    from fastapi.testclient import TestClient
+
+    from api.web.pages import dashboard
+
+    with TestClient(app, raise_server_exceptions=False) as client:
+        sign_in(client, "lee")
+        for path, status, title, steps in (
+                ("/contracts/999999", 404, "Not found", "from your start page"),
+                ("/contracts/abc", 404, "Not found", "Check the address"),
+                ("/admin/users", 403, "Not for your role", "ask your administrator")):
+            page = client.get(path)
+            assert page.status_code == status, path
+            assert f"<title>{title} · Vetted</title>" in page.text, path
+            assert 'class="mainnav"' in page.text and "Sign out" in page.text, path  # the site's layout
+            assert steps in page.text and 'href="/">Go to your start page' in page.text, path
+            assert 'aria-current="page"' not in page.text, path  # no page of the menu is the current one
+        assert client.get("/api/contracts/abc").json()["error"]["code"] == "invalid_request"  # the API keeps JSON
+
+        def broken(*args, **kwargs):  # type: ignore[no-untyped-def]
+            raise RuntimeError("the dashboard's measures failed")
+
+        monkeypatch.setattr(dashboard, "render", broken)
+        failed = client.get("/dashboard")
+        assert failed.status_code == 500 and "<title>Something went wrong · Vetted</title>" in failed.text
+        assert "tell your administrator the time shown here" in failed.text and "Time of the error" in failed.text
+        assert "RuntimeError" not in failed.text and "measures failed" not in failed.text  # no internals shown
+        assert client.get("/dashboard", headers={"Accept": "application/json"}).json()["error"]["code"] == \
+            "internal_error"
+
+
+def test_web_each_page_has_its_own_title_and_marks_its_menu_link(client, world) -> None:
+    contract_id = world.contract()
+    world.version(contract_id, payment_days=30)
+    cases = {
+        "pat": [("/upload", "Upload a draft", "Upload"), ("/requests", "My requests", "My requests"),
+                (f"/requests/{contract_id}", "Agreement", "My requests"),
+                (f"/contracts/{contract_id}", "Agreement", "My requests"),
+                ("/library", "Clause library", "Library"),
+                ("/library/payment_terms", "Payment terms · Clause library", "Library"),
+                ("/dashboard", "Dashboard", "Dashboard"), ("/account", "Your account", None)],
+        "lee": [("/queue", "Legal queue", "Queue"), (f"/contracts/{contract_id}", "· Review", "Queue"),
+                (f"/contracts/{contract_id}/compare", "Compare versions · Agreement", "Queue"),
+                ("/admin/audit", "Audit log", "Audit log")],
+        "root": [("/admin/users", "Users · Admin", "Admin"),
+                 ("/admin/assignments", "Legal assignments · Admin", "Admin"),
+                 ("/admin/routing", "Routing · Admin", "Admin"), ("/admin/audit", "Audit log", "Admin")],
+    }
+    titles: dict[str, str] = {}
+    for who, pages in cases.items():
+        client.cookies.clear()
+        sign_in(client, who)
+        for path, title, current in pages:
+            page = client.get(path)
+            assert page.status_code == 200, (who, path)
+            found = re.search(r"<title>(.*?)</title>", page.text).group(1)  # type: ignore[union-attr]
+            assert title in found and found.endswith(" · Vetted"), (path, found)
+            titles[path] = found
+            marked = re.findall(r'<a href="([^"]+)" aria-current="page">([^<]+)</a>', page.text.split("</nav>")[0])
+            assert [label for _, label in marked] == ([current] if current else []), (who, path, marked)
+    assert len(set(titles.values())) == len(titles), f"two pages share a title: {sorted(titles.values())}"
+
+
+def test_web_menu_marks_the_longest_link_a_page_is_under() -> None:
+    from api.web.nav import active_link
+
+    assert active_link("/admin/audit", "admin") == "/admin"
+    assert active_link("/admin/audit", "legal") == "/admin/audit"
+    assert active_link("/requests/7", "procurement") == "/requests"
+    assert active_link("/contracts/7/compare", "senior_legal") == "/queue"
+    assert active_link("/contracts/7", "finance") is None
+    assert active_link("/requestsx", "procurement") is None

@@ -8,46 +8,16 @@ from __future__ import annotations
 
 import io
 import re
-import time
 from pathlib import Path
 
 import docx
 import httpx
 import pytest
+from browsing import DRAFTS, headers, no_script_errors, reviewed, wait_version
 
-ROOT = Path(__file__).resolve().parents[2]
-PINECREST = ROOT / "corpora" / "drafts" / "pinecrest_hr_saas_agreement.txt"
-REVIEW_SECONDS = 240
+PINECREST = DRAFTS / "pinecrest_hr_saas_agreement.txt"
 
 pytestmark = pytest.mark.slow
-
-
-def _no_script_errors(page) -> None:  # type: ignore[no-untyped-def]
-    assert page.script_errors == [], page.script_errors
-
-
-def _token(live_server, username: str) -> str:  # type: ignore[no-untyped-def]
-    answer = httpx.post(f"{live_server.url}/api/auth/token",
-                        data={"username": username, "password": live_server.passwords[username]}, timeout=30)
-    answer.raise_for_status()
-    return str(answer.json()["access_token"])
-
-
-def _reviewed(live_server, token: str, title: str) -> dict:  # type: ignore[no-untyped-def,type-arg]
-    """The demo contract called ``title`` once its latest version is reviewed."""
-    headers = {"Authorization": f"Bearer {token}"}
-    deadline = time.monotonic() + REVIEW_SECONDS
-    while time.monotonic() < deadline:
-        items = httpx.get(f"{live_server.url}/api/contracts", headers=headers, params={"q": title},
-                          timeout=30).json()["items"]
-        if items:
-            detail = httpx.get(f"{live_server.url}/api/contracts/{items[0]['id']}", headers=headers,
-                               timeout=30).json()
-            latest = detail["versions"][-1]
-            if latest["review_id"] is not None:
-                return detail  # type: ignore[no-any-return]
-        time.sleep(1)
-    raise AssertionError(f"{title} was not reviewed in {REVIEW_SECONDS}s:\n{live_server.output()}")
 
 
 def test_admin_pages_change_an_assignment_and_availability(new_page, screenshots: Path) -> None:  # type: ignore[no-untyped-def]
@@ -93,7 +63,7 @@ def test_admin_pages_change_an_assignment_and_availability(new_page, screenshots
     exported = Path(download.value.path()).read_text()
     assert exported.startswith("seq,at,actor,action") and "routing.assignment" in exported
     admin.screenshot(path=str(screenshots / "admin_audit.png"), full_page=True)
-    _no_script_errors(admin)
+    no_script_errors(admin)
 
 
 def test_non_admins_are_refused_the_admin_pages(new_page, screenshots: Path) -> None:  # type: ignore[no-untyped-def]
@@ -128,11 +98,11 @@ def test_library_browser_filters_and_links_types(new_page, screenshots: Path) ->
     fin.screenshot(path=str(screenshots / "library_payment_terms.png"), full_page=True)
     fin.click("text=Glossary entry")
     fin.wait_for_url(re.compile(r"/library#term-payment_terms$"))
-    _no_script_errors(fin)
+    no_script_errors(fin)
 
 
 def test_dashboard_renders_charts_and_tables(new_page, live_server, screenshots: Path) -> None:  # type: ignore[no-untyped-def]
-    _reviewed(live_server, _token(live_server, "pat"), "Brightpath")
+    reviewed(live_server, "Brightpath")
     lee = new_page("lee")
     lee.click("nav.mainnav >> text=Dashboard")
     charts = lee.locator("svg.chart[role=img]")
@@ -147,20 +117,20 @@ def test_dashboard_renders_charts_and_tables(new_page, live_server, screenshots:
     narrow.goto("/dashboard")
     assert narrow.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
     narrow.screenshot(path=str(screenshots / "dashboard_narrow.png"), full_page=True)
-    _no_script_errors(lee)
+    no_script_errors(lee)
 
 
 def test_comparison_page_and_response_download(new_page, live_server, screenshots: Path) -> None:  # type: ignore[no-untyped-def]
-    contract_id = _reviewed(live_server, _token(live_server, "pat"), "Pinecrest")["id"]
+    contract_id = reviewed(live_server, "Pinecrest")["id"]
     # A second version: the vendor moved to Net 45 (substantive) and changed its notices address (minor).
     text = PINECREST.read_text().replace("fifteen (15) days from the invoice date",
                                          "forty-five (45) days from the invoice date").replace(
         "legal@pinecrest.example", "contracts@pinecrest.example")
-    headers = {"Authorization": f"Bearer {_token(live_server, 'pat')}"}
-    uploaded = httpx.post(f"{live_server.url}/api/contracts/{contract_id}/versions", headers=headers,
+    auth = headers(live_server, "pat")
+    uploaded = httpx.post(f"{live_server.url}/api/contracts/{contract_id}/versions", headers=auth,
                           files={"file": ("pinecrest_v2.txt", text.encode(), "text/plain")}, timeout=60)
     assert uploaded.status_code == 202, uploaded.text
-    _wait_version(live_server, headers, contract_id, 2)
+    wait_version(live_server, auth, contract_id, 2)
 
     pat = new_page("pat")
     pat.goto(f"/contracts/{contract_id}")
@@ -181,16 +151,4 @@ def test_comparison_page_and_response_download(new_page, live_server, screenshot
     document = docx.Document(io.BytesIO(Path(download.value.path()).read_bytes()))
     assert document.paragraphs[0].text == "Response to Pinecrest"
     assert "We have reviewed version 2 of Pinecrest HR platform" in "\n".join(p.text for p in document.paragraphs)
-    _no_script_errors(pat)
-
-
-def _wait_version(live_server, headers: dict[str, str], contract_id: int, number: int) -> None:  # type: ignore[no-untyped-def]
-    deadline = time.monotonic() + REVIEW_SECONDS
-    while time.monotonic() < deadline:
-        answer = httpx.get(f"{live_server.url}/api/contracts/{contract_id}/versions", headers=headers, timeout=30)
-        assert answer.status_code == 200, answer.text
-        versions = answer.json()["items"]
-        if len(versions) >= number and versions[number - 1]["review_id"] is not None:
-            return
-        time.sleep(1)
-    raise AssertionError(f"version {number} was not reviewed in {REVIEW_SECONDS}s:\n{live_server.output()}")
+    no_script_errors(pat)

@@ -16,7 +16,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from api import present
@@ -28,7 +28,7 @@ from api.web.review_view import DECISION_NAMES, ordered_deviations, plain_reason
 from api.web.session import page_roles
 from review_service.errors import VettedError
 from review_service.repository import audit, service
-from review_service.repository.models import Contract, User
+from review_service.repository.models import ContractVersion, Review, User
 from review_service.workflow.transitions import available_transitions
 
 router = APIRouter()
@@ -171,12 +171,19 @@ def upload_version(request: Request, contract_id: int, user: UploaderPage, sessi
     return RedirectResponse(target, status_code=303)
 
 
-def _reasons_of(session: Session, contract: Contract) -> list[str]:
-    review = service.latest_review(session, contract_id=contract.id)
-    if review is None:
-        return []
-    doc = review.result
-    return plain_reasons(doc.get("route"), doc.get("deviations", []), short=True)
+def _reasons_by_contract(session: Session, contract_ids: list[int]) -> dict[int, list[str]]:
+    """Each contract's reasons in short plain words, from the newest review of its latest version: one query
+    for the whole listing (the newest review per contract picked by a window function), not one per row."""
+    if not contract_ids:
+        return {}
+    rank = func.row_number().over(partition_by=ContractVersion.contract_id,
+                                  order_by=(ContractVersion.number.desc(), Review.id.desc())).label("rank")
+    newest = (select(ContractVersion.contract_id.label("contract_id"), Review.result.label("result"), rank)
+              .join(Review, Review.version_id == ContractVersion.id)
+              .where(ContractVersion.contract_id.in_(contract_ids)).subquery())
+    rows = session.execute(select(newest.c.contract_id, newest.c.result).where(newest.c.rank == 1))
+    return {contract_id: plain_reasons(doc.get("route"), doc.get("deviations", []), short=True)
+            for contract_id, doc in rows}
 
 
 @router.get("/requests", response_class=HTMLResponse)
@@ -188,7 +195,8 @@ def read_requests(request: Request, user: RequesterPage, session: SessionDep, ip
     found = service.list_contracts(session, viewer=user, buyer_id=None if team else user.id, order="updated",
                                    page=page, per_page=50)
     present.load_for_listing(session, found.items)
-    rows = [{"contract": c, "reasons": _reasons_of(session, c)} for c in found.items]
+    reasons = _reasons_by_contract(session, [c.id for c in found.items])
+    rows = [{"contract": c, "reasons": reasons.get(c.id, [])} for c in found.items]
     audit.record(session, actor=user.username, action="contract.list", ip=ip,
                  detail={"filters": {"buyer": "team" if team else "me"}, "page": page,
                          "shown": [c.id for c in found.items]})

@@ -190,15 +190,30 @@ function setUpContractPage() {
     url.searchParams.set("d", id);
     url.hash = "";
     window.history.replaceState(null, "", url.toString());
-    if (focus && shownDetail) {
-      shownDetail.setAttribute("tabindex", "-1");
-      shownDetail.focus({ preventScroll: true });
-    }
+    // Keyboard and screen-reader users continue from the chosen deviation's heading: its rule, texts and actions
+    // follow it in the tab order.
+    const heading = shownDetail && shownDetail.querySelector("[data-detail-heading]");
+    if (focus && heading) heading.focus({ preventScroll: true });
   };
-  links.forEach((a) => a.addEventListener("click", (event) => {
-    event.preventDefault();
-    select(a.dataset.selectDeviation);
-  }));
+  links.forEach((a, i) => {
+    a.addEventListener("click", (event) => {
+      event.preventDefault();
+      select(a.dataset.selectDeviation);
+    });
+    a.addEventListener("keydown", (event) => {
+      // Enter follows the link (the click above); Space chooses too, as on a button; the arrows move along the list.
+      if (event.key === " ") {
+        event.preventDefault();
+        select(a.dataset.selectDeviation);
+      } else if (event.key === "ArrowDown" || event.key === "ArrowUp") {
+        const next = links[i + (event.key === "ArrowDown" ? 1 : -1)];
+        if (next && next.closest(".deviation-list")) {
+          event.preventDefault();
+          next.focus();
+        }
+      }
+    });
+  });
   document.querySelectorAll(".clause[data-deviations]").forEach((clause) => {
     clause.addEventListener("click", () => select(clause.dataset.deviations.split(" ")[0], { scroll: false }));
   });
@@ -211,9 +226,11 @@ function setUpContractPage() {
   const current = links.find((a) => a.getAttribute("aria-current") === "true");
   if (current && new URL(window.location.href).searchParams.has("d")) {
     // Opened on a chosen deviation (a link, or back from a decision): show its clause once the browser has
-    // finished its own scrolling to the #fragment, instantly (a smooth scroll would be cancelled by it).
+    // finished its own scrolling to the #fragment, instantly (a smooth scroll would be cancelled by it). Back
+    // from a decision or a comment (#deviation-detail), the focus goes to its heading, where the user left off.
+    const back = window.location.hash === "#deviation-detail";
     window.addEventListener("load", () => window.setTimeout(() => {
-      select(current.dataset.selectDeviation, { focus: false, smooth: false });
+      select(current.dataset.selectDeviation, { focus: back, smooth: false });
     }, 0));
   } else if (current) {
     select(current.dataset.selectDeviation, { focus: false, scroll: false });
