@@ -75,10 +75,31 @@ class ClauseIndex:
         return cls(entries, vectors, model_id=model_id, library_version=library_version)
 
 
-def build_index(library: Library, embedder: Embedder) -> ClauseIndex:
+def build_index(library: Library, embedder: Embedder, known: dict[str, np.ndarray] | None = None) -> ClauseIndex:
+    """The index of ``library``; texts found in ``known`` (text -> vector, same model) are not embedded again."""
     entries = list(library.texts())
-    vectors = embedder.encode([e.text for e in entries])
+    known = known or {}
+    missing = sorted({e.text for e in entries if e.text not in known})
+    if missing:
+        known = {**known, **dict(zip(missing, embedder.encode(missing), strict=True))}
+    dim = next(iter(known.values())).shape[0] if known else 0
+    vectors = np.vstack([known[e.text] for e in entries]) if entries else np.zeros((0, dim), dtype=np.float32)
     return ClauseIndex(entries, vectors, model_id=embedder.model_id, library_version=library.version)
+
+
+def _saved_vectors(folder: Path, model_id: str) -> dict[str, np.ndarray]:
+    """Text -> vector of the index saved in ``folder`` when it was built with this model (else empty)."""
+    try:
+        manifest = json.loads((folder / MANIFEST).read_text())
+        if manifest.get("model") != model_id:
+            return {}
+        index = faiss.read_index(str(folder / "library.faiss"))
+        texts = [e["text"] for e in json.loads((folder / "entries.json").read_text())]
+    except (OSError, ValueError, KeyError, RuntimeError):
+        return {}
+    if len(texts) != index.ntotal:
+        return {}
+    return dict(zip(texts, index.reconstruct_n(0, index.ntotal), strict=True))
 
 
 def index_dir(data_dir: Path) -> Path:
@@ -93,6 +114,8 @@ def load_or_build(library: Library, embedder: Embedder, data_dir: Path) -> Claus
     folder = index_dir(data_dir)
     index = ClauseIndex.load(folder, library_version=library.version, model_id=embedder.model_id)
     if index is None:
-        index = build_index(library, embedder)
+        # A playbook edit (a routing threshold) or one new variant changes the library's version; the texts
+        # already embedded by this model keep their vectors, so only new wording goes through the model.
+        index = build_index(library, embedder, known=_saved_vectors(folder, embedder.model_id))
         index.save(folder)
     return index

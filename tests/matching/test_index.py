@@ -40,3 +40,35 @@ def test_index_saved_build_is_reused_and_a_changed_library_is_not(tmp_path, inde
     assert ClauseIndex.load(tmp_path / "index", library_version="other", model_id=embedder.model_id) is None
     built = load_or_build(library, embedder, tmp_path)
     assert (tmp_path / "index" / "manifest.json").exists() and len(built) == len(index)
+
+
+class _Counting:
+    """The real embedder, counting the texts it is asked to embed."""
+
+    def __init__(self, embedder) -> None:
+        self.embedder, self.model_id, self.texts = embedder, embedder.model_id, 0
+
+    def encode(self, texts):
+        self.texts += len(texts)
+        return self.embedder.encode(texts)
+
+
+def test_index_playbook_edit_reuses_the_saved_vectors(tmp_path, index) -> None:
+    # A routing threshold changed by an admin changes the library's version, not one variant's wording: the
+    # rebuilt index must embed nothing again, and hold the same vectors.
+    import shutil
+
+    from review_service.library.loader import default_library_dir
+
+    index.save(tmp_path / "data" / "index")
+    folder = tmp_path / "library"
+    shutil.copytree(default_library_dir(), folder)
+    playbook = folder / "playbook.yaml"
+    playbook.write_text(playbook.read_text().replace("legal_value: 100000", "legal_value: 150000", 1))
+    edited = load_library(folder)
+    assert edited.version != index.library_version
+    counting = _Counting(get_embedder())
+    rebuilt = load_or_build(edited, counting, tmp_path / "data")
+    assert counting.texts == 0
+    assert rebuilt.library_version == edited.version and len(rebuilt) == len(index)
+    assert (rebuilt.vectors == index.vectors).all()
