@@ -186,7 +186,8 @@ def check_transition(session: Session, contract: Contract, user: User, to: str) 
     if not _deciders(user, contract):
         who = {"senior_legal": "senior legal (general counsel)", "legal": "legal"}.get(contract.route or "legal",
                                                                                       "procurement or legal")
-        raise ForbiddenError(f"this contract is routed to {contract.route or 'legal'}: {who} decides it")
+        route = (contract.route or "legal").replace("_", " ")
+        raise ForbiddenError(f"this contract is routed to {route} review: {who} decides it")
     if to == "approved" and user.role in LEGAL and contract.route != "self_serve":
         _legal_review_complete(session, contract)
     return "decision"

@@ -245,8 +245,28 @@ def _refusal(page, previous: str) -> str:  # type: ignore[no-untyped-def]
     return str(page.inner_text("#upload-error"))
 
 
-def test_contract_page_reads_in_a_narrow_window(new_page, screenshots: Path) -> None:  # type: ignore[no-untyped-def]
-    lee = new_page("lee", width=420, height=860)
+def test_upload_and_contract_pages_read_in_a_narrow_window(new_page, screenshots: Path) -> None:  # type: ignore[no-untyped-def]
+    # A phone-sized window (390 px): procurement uploads from it and sees the outcome, nothing scrolls sideways.
+    pat = new_page("pat", width=390, height=844)
+    pat.goto("/upload")
+    assert pat.evaluate("document.documentElement.scrollWidth") <= 390
+    assert pat.locator("nav.mainnav >> text=Upload").get_attribute("aria-current") == "page"
+    pat.set_input_files("#upload-file", {"name": "fernhill_narrow.txt", "mimeType": "text/plain",
+                                         "buffer": DRAFT.read_text(encoding="utf-8").replace(
+                                             "ten (10) days", "twenty (20) days").encode()})
+    pat.fill("#title", "Fernhill from a phone")
+    pat.fill("#vendor", "Fernhill")
+    pat.select_option("#contract_type", "saas")
+    pat.fill("#value", "20000")
+    pat.screenshot(path=str(screenshots / "upload_narrow.png"), full_page=True)
+    pat.click("button:has-text('Upload and review')")
+    pat.wait_for_selector("#outcome-title", timeout=REVIEW_SECONDS)
+    assert pat.evaluate("document.documentElement.scrollWidth") <= 390
+    assert pat.locator("[data-reasons] li").count() >= 1
+    pat.screenshot(path=str(screenshots / "upload_outcome_narrow.png"), full_page=True)
+    _no_script_errors(pat)
+
+    lee = new_page("lee", width=390, height=844)
     for _ in range(120):  # the demo's sample contracts are reviewed in the background after the start
         if lee.locator("table.queue tbody tr").count():
             break
@@ -255,7 +275,7 @@ def test_contract_page_reads_in_a_narrow_window(new_page, screenshots: Path) -> 
     with lee.expect_navigation(url=re.compile(r"/contracts/\d+")):
         lee.click("table.queue tbody tr >> nth=0 >> a")
     width = lee.evaluate("document.documentElement.scrollWidth")
-    assert width <= 420, f"the page scrolls sideways ({width}px)"
+    assert width <= 390, f"the page scrolls sideways ({width}px)"
     lee.locator("[data-select-deviation] >> nth=1").click()
     assert lee.locator("[data-deviation]:visible").count() == 1
     # One column: the chosen deviation's details come into view (the panel sits above the document).
