@@ -99,7 +99,7 @@ if __name__ == "__main__":
 
     out = Path(sys.argv[1]) if len(sys.argv) > 1 else Path(__file__).resolve().parents[2] / "models" / "manifest.json"
     current = json.loads(out.read_text()) if out.exists() else {}
-    # Measured scores are written by the evaluations; keep them when the files are re-hashed.
-    data = {**manifest(), "measured": current.get("measured", {})}
+    # Measured scores and the clause model's checksum are written by other commands; keep them when re-hashing.
+    data = {**current, **manifest(), "measured": current.get("measured", {})}
     out.write_text(json.dumps(data, indent=2) + "\n")
     print(f"written: {out}")
