@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 SAMPLE ?= corpora/drafts/nimbusdesk_saas_subscription.txt
 
-.PHONY: setup chromium run review-sample test lint typecheck eval clean
+.PHONY: setup chromium run review-sample test lint typecheck eval clause-model clean
 
 # Re-installs only when pyproject.toml changes, so a second run starts at once.
 $(STAMP): pyproject.toml
@@ -43,9 +43,18 @@ eval: $(STAMP)
 	$(BIN)/python -m eval.pdf_extraction
 	$(BIN)/python -m eval.segmentation
 	$(BIN)/python -m eval.cuad_terms
+	$(BIN)/python -m eval.cuad_clauses
 	$(BIN)/python -m eval.corpus
 	$(BIN)/python -m eval.acord
 	$(BIN)/python -m eval.review_speed
+
+# The clause model (models/clause_classifier/, see its README) from the CUAD development contracts in
+# ../shared/data/cuad (DATA=... for another folder), from the train contracts listed beside it (CONTRACTS= to
+# change). One BLAS thread, so the same data give the same file. Clause vectors are cached under var/cache/.
+CONTRACTS ?= models/clause_classifier/train_contracts.txt
+clause-model: $(STAMP)
+	HF_HUB_OFFLINE=1 OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 MKL_NUM_THREADS=1 \
+		$(BIN)/python -m eval.train_clause_classifier $(DATA) --contracts $(CONTRACTS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache

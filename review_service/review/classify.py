@@ -1,14 +1,16 @@
 """Which clause type a vendor clause is, and which position it takes: the library match.
 
-The clause type comes from one of two deciders over the same evidence:
+The clause type comes from the rule, and where a trained clause model fits, from the model and the rule
+together:
 
-- the trained clause model (``models/clause_classifier/``), used whenever it was trained for this library's
-  clause types and this embedding model: a multinomial logistic regression over the clause's embedding, its
-  cosine similarity to each type's library variants, and the types its own heading and its nearest
-  ancestor's heading name ("9.3 Limitation of Liability", "ARTICLE 7 FEES"), with a class for "none of the
-  library's types". It was trained on the library variants and on CUAD contracts (see the model's README);
-- otherwise (a customer's own library, another embedding model) the rule it replaced: the nearest library
-  variant per type plus a bonus for a type the heading names, above a similarity threshold.
+- the rule: the nearest library variant per type plus a bonus for a type the clause's heading or its nearest
+  ancestor's heading names ("9.3 Limitation of Liability", "ARTICLE 7 FEES"), above a similarity threshold;
+- the trained clause model (``models/clause_classifier/``, when the file is there and was trained for this
+  library's clause types and this embedding model): a multinomial logistic regression over the clause's
+  embedding, its similarity to each type's variants, the heading evidence, its kind and length, with a class
+  for "none of the library's types", trained on the library variants and on CUAD contracts (see the model's
+  README). It only has a say on the types CUAD teaches and where it beat the rule out of fold; a type the
+  clause's own heading names outright stays with the rule (see :meth:`ClauseModel.decide`).
 
 The position is then read from the nearest variant of the chosen type: standard, fallback or red flag, or
 ``non_standard`` when no variant of that type is close. A substantive clause that no type fits is
@@ -17,8 +19,11 @@ The position is then read from the nearest variant of the chosen type: standard,
 
 from __future__ import annotations
 
+import io
 import json
+import logging
 import re
+import zipfile
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
@@ -35,7 +40,7 @@ MatchPosition = Literal["standard", "fallback", "red_flag", "non_standard"]
 # Clause kinds that are structure, not terms: never typed, never unrecognized.
 STRUCTURAL_KINDS = frozenset({"title", "preamble", "recital", "signature"})
 
-# The rule (used when no trained model fits): thresholds on cosine similarity.
+# The rule: thresholds on cosine similarity.
 TYPE_THRESHOLD = 0.60  # the nearest variant of a type without heading support
 HEADING_TYPE_THRESHOLD = 0.30  # the nearest variant of the type the heading names
 HEADING_BONUS = 0.15  # the heading is one of the type's usual headings
@@ -49,6 +54,8 @@ MODEL_DIR = Path(__file__).resolve().parents[2] / "models" / "clause_classifier"
 MODEL_FILE = MODEL_DIR / "clause_classifier.npz"
 NONE = "(none)"  # the model's class for "none of the library's types"
 KINDS = ("article", "section", "subclause", "paragraph", "exhibit")
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,18 +107,67 @@ class ClauseModel:
         e = np.exp(z)
         return e / e.sum(axis=1, keepdims=True)
 
+    def decide(self, probs: np.ndarray, rule: list[tuple[str | None, float]],
+               named: list[bool] | None = None) -> list[tuple[str | None, float]]:
+        """The clause type (or None) and its confidence per row, from the model and the rule's decisions.
+
+        Where the clause's own heading names the rule's type outright (``named``: "Assignment" over an
+        assignment clause), the rule's decision stands. Elsewhere the model decides the types its training
+        data labels in full and where it beat the rule out of fold (``meta["decides"]``): it names them, and it
+        overrules the rule's choice of one of them when it gives that type a probability below
+        ``meta["veto_below"]``. It may add the types its data labels only in part (``meta["adds"]``: CUAD labels
+        termination for convenience, not for cause, so the model cannot know that a clause is *not*
+        termination), only where the rule found no type. Every other type stays with the rule: nothing in the
+        model's data teaches payment terms or confidentiality. Between types its data does not tell apart
+        (``meta["families"]``: CUAD's Cap On Liability covers both limitation_of_liability and
+        consequential_damages), the rule chooses when it names one of them.
+        """
+        decides = set(self.meta.get("decides", self.types))  # type: ignore[call-overload]
+        adds = set(self.meta.get("adds", ()))  # type: ignore[call-overload]
+        family = {t: set(f) for f in self.meta.get("families", ()) for t in f}  # type: ignore[attr-defined]
+        veto_below = float(self.meta.get("veto_below", 1.0))  # type: ignore[arg-type]
+        none = self.classes.index(NONE)
+        column = {c: i for i, c in enumerate(self.classes)}
+        typed = probs.copy()
+        typed[:, none] = -1.0
+        best = typed.argmax(axis=1)
+        out: list[tuple[str | None, float]] = []
+        for row, b, (rule_type, rule_confidence), kept in zip(probs, best, rule, named or [False] * len(rule),
+                                                              strict=True):
+            p = float(row[b])
+            model_type = self.classes[b] if p > row[none] and p >= self.threshold else None
+            if kept:
+                out.append((rule_type, rule_confidence))
+            elif model_type in decides or (model_type in adds and rule_type is None):
+                out.append((rule_type if rule_type in family.get(model_type, ()) else model_type, p))
+            elif rule_type is not None and rule_type in decides and row[column[rule_type]] < veto_below:
+                out.append((model_type, p if model_type else float(row[none])))
+            else:
+                out.append((rule_type, rule_confidence))
+        return out
+
     def fits(self, library: Library, index: ClauseIndex) -> bool:
         """Whether the model was trained for this library's clause types and this embedding model."""
         return sorted(library.clause_types) == self.types and self.meta.get("embedding_model") == index.model_id
 
     def save(self, path: Path) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        """An .npz file that is byte for byte the same for the same model (its checksum is recorded)."""
         # float16 weights keep the file small; the loss of precision is far below what changes a decision.
-        np.savez_compressed(
-            path, weights=self.weights.astype(np.float16), bias=self.bias, mean=self.mean.astype(np.float16),
-            scale=self.scale.astype(np.float16), classes=np.array(self.classes), types=np.array(self.types),
-            threshold=np.float32(self.threshold), meta=np.array(json.dumps(self.meta, sort_keys=True)),
-        )
+        arrays = {"weights": self.weights.astype(np.float16), "bias": self.bias, "mean": self.mean.astype(np.float16),
+                  "scale": self.scale.astype(np.float16), "classes": np.array(self.classes),
+                  "types": np.array(self.types), "threshold": np.float32(self.threshold),
+                  "meta": np.array(json.dumps(self.meta, sort_keys=True))}
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(path.name + ".tmp")
+        # np.savez stamps each member with the current time; a fixed stamp keeps rebuilds identical.
+        with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+            for name, array in arrays.items():
+                info = zipfile.ZipInfo(f"{name}.npy", date_time=(1980, 1, 1, 0, 0, 0))
+                info.compress_type = zipfile.ZIP_DEFLATED
+                buffer = io.BytesIO()
+                np.lib.format.write_array(buffer, np.asanyarray(array), allow_pickle=False)
+                zf.writestr(info, buffer.getvalue())
+        tmp.replace(path)
 
     @classmethod
     def load(cls, path: Path = MODEL_FILE) -> ClauseModel | None:
@@ -150,6 +206,10 @@ class Classifier:
         self._entry_types = np.array([self._type_index.get(e.clause_type, -1) for e in index.entries], dtype=np.int64)
         loaded = ClauseModel.load() if model == "default" else model
         self.model = loaded if isinstance(loaded, ClauseModel) and loaded.fits(library, index) else None
+        if isinstance(loaded, ClauseModel) and self.model is None:
+            log.warning("the clause model %s was trained for other clause types or another embedding model; "
+                        "typing clauses by the similarity rule instead (rebuild it with "
+                        "`python -m eval.train_clause_classifier`)", loaded.meta.get("name", MODEL_FILE.name))
 
     def describe(self) -> dict[str, object]:
         """What decides the clause type, for reports."""
@@ -230,11 +290,26 @@ class Classifier:
         """The model's input, one row per clause (``sims``: precomputed :meth:`similarities`)."""
         sims = self.similarities(vectors) if sims is None else sims
         own, ancestor = self.heading_evidence(clauses)
-        return build_features(np.asarray(vectors, dtype=np.float32), self.type_similarities(sims), own, ancestor,
+        return self._features(clauses, vectors, self.type_similarities(sims), own, ancestor)
+
+    def _features(self, clauses: list[Clause], vectors: np.ndarray, type_sims: np.ndarray,
+                  own: list[dict[str, float]], ancestor: list[dict[str, float]]) -> np.ndarray:
+        return build_features(np.asarray(vectors, dtype=np.float32), type_sims, own, ancestor,
                               [c.kind for c in clauses], [len(c.text) for c in clauses],
                               [bool(c.heading) for c in clauses], self._type_index)
 
     # -- decisions
+
+    def named_outright(self, clauses: list[Clause], types: list[str | None]) -> list[bool]:
+        """Per clause, whether its own heading is one of the usual headings of ``types[i]``."""
+        return [t is not None and self.heading_types(c.heading).get(t, 0.0) >= HEADING_BONUS
+                for c, t in zip(clauses, types, strict=True)]
+
+    def rule_types(self, clauses: list[Clause], vectors: np.ndarray) -> list[str | None]:
+        """What the similarity rule alone says of each clause (for training and comparison)."""
+        type_sims = self.type_similarities(self.similarities(vectors))
+        own, ancestor = self.heading_evidence(clauses)
+        return [self._decide_by_rule(type_sims[i], own[i] or ancestor[i])[0] for i in range(len(clauses))]
 
     def classify(self, clauses: list[Clause], vectors: np.ndarray, *, k: int = 24) -> list[ClauseMatch]:
         """One match per clause; ``vectors`` has a row per clause (rows of non-substantive ones unused).
@@ -244,13 +319,12 @@ class Classifier:
         if not clauses:
             return []
         sims = self.similarities(vectors)
+        type_sims = self.type_similarities(sims)
+        own, ancestor = self.heading_evidence(clauses)
+        types = [self._decide_by_rule(type_sims[i], own[i] or ancestor[i]) for i in range(len(clauses))]
         if self.model is not None:
-            probs = self.model.probabilities(self.features(clauses, vectors, sims))
-            types = self._decide_by_model(probs)
-        else:
-            own, ancestor = self.heading_evidence(clauses)
-            tsims = self.type_similarities(sims)
-            types = [self._decide_by_rule(tsims[i], own[i] or ancestor[i]) for i in range(len(clauses))]
+            probs = self.model.probabilities(self._features(clauses, vectors, type_sims, own, ancestor))
+            types = self.model.decide(probs, types, self.named_outright(clauses, [t for t, _ in types]))
         out = []
         for i, clause in enumerate(clauses):
             if not self.is_substantive(clause):
@@ -260,19 +334,6 @@ class Classifier:
             else:
                 chosen, confidence = types[i]
                 out.append(self._position(sims[i], chosen, confidence))
-        return out
-
-    def _decide_by_model(self, probs: np.ndarray) -> list[tuple[str | None, float]]:
-        assert self.model is not None
-        classes = self.model.classes
-        none = classes.index(NONE)
-        typed = probs.copy()
-        typed[:, none] = -1.0
-        best = typed.argmax(axis=1)
-        out: list[tuple[str | None, float]] = []
-        for row, b in zip(probs, best, strict=True):
-            p = float(row[b])
-            out.append((classes[b], p) if p > row[none] and p >= self.model.threshold else (None, float(row[none])))
         return out
 
     def _decide_by_rule(self, tsims: np.ndarray, heading_types: dict[str, float]) -> tuple[str | None, float]:
@@ -329,10 +390,7 @@ def build_features(vectors: np.ndarray, type_sims: np.ndarray, own: list[dict[st
         for ct, bonus in a.items():
             heads[i, t + type_index[ct]] = 1.0 if bonus >= HEADING_BONUS else 0.5
     kind = np.array([[k == x for x in KINDS] for k in kinds], dtype=np.float32).reshape(n, len(KINDS))
-    extra = np.column_stack([
-        np.log1p(np.asarray(lengths, dtype=np.float32)) / 8.0,
-        np.asarray(has_heading, dtype=np.float32),
-        (np.abs(vectors).sum(axis=1) == 0).astype(np.float32),  # no vector: the engine skipped the model
-    ]).astype(np.float32)
+    extra = np.column_stack([np.log1p(np.asarray(lengths, dtype=np.float32)) / 8.0,
+                             np.asarray(has_heading, dtype=np.float32)]).astype(np.float32)
     sims = np.where(type_sims > -1.0, type_sims, 0.0).astype(np.float32)
     return np.hstack([vectors, sims, heads, kind, extra]).astype(np.float32)
