@@ -12,8 +12,10 @@ Systems compared on the same clauses and vectors: ``rule`` (the similarity rule 
 clause model (``--model``, default the file in ``models/clause_classifier/``), ``model`` (the model deciding
 every type alone) and ``model+rule`` (``ClauseModel.decide``, what the engine does with the model). The 344
 development contracts are split by a hash of the file name: ``heldout`` (about 30%) is never used to train or
-tune anything (eval.train_clause_classifier reads ``train`` only); on it each system is compared with the rule
-by a paired bootstrap over contracts. The team keeps a further test part of CUAD aside.
+tune anything (eval.train_clause_classifier reads ``train`` only). Train-part contracts missing from the model's
+``train_contracts.txt`` are reported apart (``unused``): the model never saw them either. On every contract
+the model never saw, each system is compared with the rule by a paired bootstrap over contracts. The team
+keeps a further test part of CUAD aside.
 
 Clause vectors are cached on disk under ``var/cache/cuad_vectors/<model>/`` (one .npz per contract, keyed by
 the sha256 of each clause text), so only the first run pays for the model (about 18 million characters: 20
@@ -155,12 +157,12 @@ class CachedEmbedder:
         return np.stack([self._store[k] for k in keys]).astype(np.float32)
 
     def flush(self, name: str) -> None:
-        if not self._used:
-            return
         self.folder.mkdir(parents=True, exist_ok=True)
         tmp = self.folder / f"{name}.npz.tmp"
+        # Written even when empty (a contract with nothing to embed), so that --cached-only counts it.
+        vectors = np.stack(list(self._used.values())) if self._used else np.zeros((0, self.dim), dtype=np.float32)
         with tmp.open("wb") as fh:
-            np.savez(fh, keys=np.array(list(self._used)), vectors=np.stack(list(self._used.values())))
+            np.savez(fh, keys=np.array(list(self._used), dtype=str), vectors=vectors)
         tmp.replace(self.folder / f"{name}.npz")  # readers never see a half-written file
         self._used = {}
 
@@ -260,7 +262,8 @@ def make_reviewer(data_dir: Path | None = None) -> Any:
 # Scoring
 
 RULE, MODEL, BOTH = "rule", "model", "model+rule"
-PARTS = ("heldout", "train", "all")
+PARTS = ("heldout", "unused", "train", "all")
+LEARNT_FROM = "train_contracts.txt"  # beside a model file: the CUAD contracts it learnt from
 OUTCOMES = ("tp", "fp", "fn")
 RESAMPLES = 2000  # bootstrap resamples of the held-out contracts
 
@@ -438,7 +441,10 @@ def systems(reviewer: Any, model_path: Path | None) -> tuple[dict[str, Any], dic
                          "another embedding model: rebuild it with `make clause-model`")
     out[MODEL] = Classifier(reviewer.library, reviewer.index, model=model_alone(model))
     out[BOTH] = Classifier(reviewer.library, reviewer.index, model=model)
-    return out, {"file": str(model_path or MODEL_FILE), "threshold": model.threshold, **model.meta}
+    listed = (model_path or MODEL_FILE).with_name(LEARNT_FROM)
+    learnt = sorted(set(listed.read_text(encoding="utf-8").splitlines()) - {""}) if listed.exists() else None
+    return out, {"file": str(model_path or MODEL_FILE), "threshold": model.threshold, **model.meta,
+                 "learnt_from": learnt}
 
 
 def evaluate(data_dir: Path, limit: int | None = None, *, model_path: Path | None = None, rule_only: bool = False,
@@ -453,16 +459,20 @@ def evaluate(data_dir: Path, limit: int | None = None, *, model_path: Path | Non
         unreachable.update(contract.unreachable)
     load_seconds = time.perf_counter() - t0
     compared, model = ({RULE: systems(reviewer, None)[0][RULE]}, {}) if rule_only else systems(reviewer, model_path)
+    # Train-part contracts a model did not learn from (its list says which it did) are unseen by it too.
+    learnt = set(model["learnt_from"]) if model.get("learnt_from") is not None else None
     parts = {"heldout": [c for c in contracts if c.split == "heldout"],
-             "train": [c for c in contracts if c.split == "train"], "all": contracts}
+             "unused": [c for c in contracts if c.split == "train" and learnt is not None and c.filename not in learnt],
+             "train": [c for c in contracts if c.split == "train" and (learnt is None or c.filename in learnt)],
+             "all": contracts}
     t1 = time.perf_counter()
     predicted = {name: [predict(reviewer, c, clf) for c in contracts] for name, clf in compared.items()}
     by_name = {name: dict(zip((c.filename for c in contracts), p, strict=True)) for name, p in predicted.items()}
     results = {name: {part: score(cs, [by_name[name][c.filename] for c in cs], targets) for part, cs in parts.items()}
                for name in compared}
-    heldout_counts = {name: np.stack([contract_counts(c, by_name[name][c.filename], targets)
-                                      for c in parts["heldout"]]) if parts["heldout"] else np.zeros((0, 0, 3))
-                      for name in compared}
+    unseen = [c for part in ("heldout", "unused") for c in parts[part]]
+    unseen_counts = {name: np.stack([contract_counts(c, by_name[name][c.filename], targets) for c in unseen])
+                     for name in compared} if unseen else {}
     return {
         "data": str(data_dir), "attribution": ATTRIBUTION, "limit": limit, "heldout_percent": HELDOUT_PERCENT,
         "cached_only": cached_only, "contracts_in_data": len(load_labels(data_dir)),
@@ -476,7 +486,9 @@ def evaluate(data_dir: Path, limit: int | None = None, *, model_path: Path | Non
         "classify_seconds": time.perf_counter() - t1,
         "gold_spans_in_no_scored_clause": dict(unreachable.most_common()),
         "systems": results,
-        "heldout_against_rule": bootstrap(heldout_counts, targets) if len(compared) > 1 and parts["heldout"] else {},
+        "unseen_contracts": len(unseen),
+        # Every contract the model never learnt from: the held-out part and the unused train contracts.
+        "unseen_against_rule": bootstrap(unseen_counts, targets) if len(compared) > 1 and unseen else {},
     }
 
 
@@ -486,7 +498,8 @@ def evaluate(data_dir: Path, limit: int | None = None, *, model_path: Path | Non
 _AVERAGES = (("micro", "micro"), ("macro", "macro"), ("micro, full-coverage rows", "micro_full_coverage"),
              ("macro, full-coverage rows", "macro_full_coverage"))
 _PART_TITLES = {"heldout": "Held-out part (never trained or tuned on)",
-                "train": "Train part (the model was trained and tuned on it: its figures here are in-sample)",
+                "unused": "Train-part contracts the model did not learn from (never trained or tuned on either)",
+                "train": "Train part the model learnt from (its figures here are in-sample)",
                 "all": "All development contracts"}
 
 
@@ -533,7 +546,7 @@ def render(r: dict[str, Any]) -> str:
             count = f"{first['contracts']} of the {r['contracts_in_data']} contracts (those with cached vectors)"
         parts.append(f"## {title}: {count}, {first['scored_clauses']:,} scored clauses\n\n"
                      + _table(s, part, shown))
-    against = r.get("heldout_against_rule") or {}
+    against = r.get("unseen_against_rule") or {}
     if against:
         rows = []
         for name, figures in against.items():
@@ -546,7 +559,8 @@ def render(r: dict[str, Any]) -> str:
                            f"({against[n]['per_type'][ct]['share_ahead']:.2f})" for n in against))
                     for ct in s[RULE]["heldout"]["per_type"]]
         parts.append(
-            "## Held-out: each system against the rule\n\nDifference in F1 from the rule on the held-out contracts, "
+            f"## Unseen contracts: each system against the rule\n\nDifference in F1 from the rule on the "
+            f"{r['unseen_contracts']} contracts the model never learnt from (held-out and unused train-part ones), "
             f"with a 95% interval from {RESAMPLES} bootstrap resamples of those contracts (paired: the same "
             "resamples for every system), and the share of resamples in which the system is ahead.\n\n"
             + markdown_table(["system", "measure", "difference", "95% interval", "share ahead"], rows)

@@ -49,6 +49,7 @@ from typing import Any
 import numpy as np
 
 from eval.cuad_clauses import (
+    LEARNT_FROM,
     NONE_CATEGORIES,
     ROOT,
     Contract,
@@ -75,7 +76,7 @@ THRESHOLD_GRID = (0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8)
 VETO_GRID = (0.0,)
 TIE = 0.005  # thresholds whose micro-F1 is this close to the best count as ties: the highest (fewest changes) wins
 FOLDS = 4
-CONTRACTS_FILE = MODEL_FILE.with_name("train_contracts.txt")
+CONTRACTS_FILE = MODEL_FILE.with_name(LEARNT_FROM)
 STEPS = 400
 
 
