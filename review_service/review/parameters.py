@@ -28,7 +28,7 @@ class Reading:
     text: str
 
 
-CUSTOMER = re.compile(r"\b(?:Customer|Client|Buyer|Purchaser|Licensee|Subscriber|Company|you|your)\b")
+CUSTOMER = re.compile(r"\b(?:Customer|Client|Buyer|Purchaser|Licensee|Subscriber|Company|[Yy]ou|[Yy]our)\b")
 EITHER = re.compile(r"\b(?:either party|each party|both parties|either of the parties)\b", re.IGNORECASE)
 
 
@@ -190,7 +190,7 @@ def _broad_customer_indemnity(text: str) -> Reading | None:
     """True when the customer must indemnify for any use of the service; False when the clause has the customer
     indemnify nothing, or only for its own breach, data or content."""
     for offset, sentence in _cued(text, re.compile(r"indemnif|defend|hold harmless", re.I)):
-        subject = re.split(r"\b(?:shall|will|agrees? to|must)\b", sentence, maxsplit=1)[0]
+        subject = re.split(r"\b(?:shall|will|agrees? to|must)\b|['’]ll\b", sentence, maxsplit=1)[0]  # "We'll"
         if not CUSTOMER.search(subject) or EITHER.search(subject):
             continue
         broad = re.search(r"any (?:and all )?(?:use|claims?|losses)[^.;]{0,60}(?:use|access|service)|arising (?:out of|"
@@ -273,7 +273,7 @@ def _convenience(text: str, *, customer: bool) -> Reading | None:
     """Notice for termination for convenience, by the customer or by the vendor."""
     cue = re.compile(r"convenience|for any reason|without cause|for no reason|at will", re.I)
     for offset, sentence in _cued(text, cue):
-        subject = re.split(r"\bmay\b|\bshall\b|\bcan\b|\bwill\b", sentence, maxsplit=1)[0]
+        subject = re.split(r"\bmay\b|\bshall\b|\bcan\b|\bwill\b|['’]ll\b", sentence, maxsplit=1)[0]
         is_either = bool(EITHER.search(subject))
         is_customer = bool(CUSTOMER.search(subject))
         if not (is_either or is_customer == customer):
@@ -281,6 +281,40 @@ def _convenience(text: str, *, customer: bool) -> Reading | None:
         for d in t.durations(sentence):
             return Reading("", round(d.days, 1), offset + d.start, offset + d.end, d.text)
     return None
+
+
+def _customer_may_terminate(text: str) -> Reading | None:
+    """True when the customer (or either party) may end the agreement for convenience on notice; otherwise
+    undecided: saying the customer may *not* is left to the red-flag match, which sees the whole wording."""
+    cue = re.compile(r"convenience|for any reason|without cause|for no reason|at will", re.I)
+    for offset, sentence in _cued(text, cue):
+        subject = re.split(r"\bmay\b|\bshall\b|\bcan\b|\bwill\b|['’]ll\b", sentence, maxsplit=1)[0]
+        if re.search(r"\bnot\b|\bno\b|\bnever\b|non-?cancell?able|only\b", sentence, re.I):
+            continue  # "may not terminate", "no right to terminate for convenience", "only for cause"
+        if (CUSTOMER.search(subject) or EITHER.search(subject)) and \
+                re.search(r"\b(?:terminat\w*|cancel\w*|end)\b", sentence, re.I):
+            m = cue.search(sentence)
+            assert m is not None
+            return Reading("", True, offset + m.start(), offset + m.end(), m.group(0))
+    return None
+
+
+# Changes need both parties: "agreed in writing by both of us", "a written amendment signed by both parties".
+_BOTH_AGREE = re.compile(r"(?:agreed|signed|executed|approved)\s+(?:to\s+)?(?:in writing\s+)?by\s+(?:both|each|all)\s+"
+                         r"(?:of us|of the parties|parties|party)|mutual(?:ly)?\s+(?:written\s+)?(?:agree|consent)|"
+                         r"written (?:amendment|agreement|instrument) (?:duly )?signed by", re.I)
+# The vendor changing them alone: "we may update these Terms", "posted on our website", "continued use".
+_ALONE = re.compile(r"\b(?:we|vendor|provider|supplier|licensor)\b[^.;]{0,40}\b(?:may|can|reserves? the right to)\b"
+                    r"[^.;]{0,30}\b(?:change|modify|amend|update|revise|vary)|posted|continued use|from time to time",
+                    re.I)
+
+
+def _vendor_may_change_terms(text: str) -> Reading | None:
+    """False when changes need both parties' written agreement and nothing lets the vendor change them alone;
+    otherwise undecided (the red-flag match judges wording that lets the vendor change terms)."""
+    if _ALONE.search(text):
+        return None
+    return _first(_BOTH_AGREE, text, False)
 
 
 def _renewal_term(text: str) -> Reading | None:
@@ -315,6 +349,8 @@ READERS: dict[str, Callable[[str], Reading | None]] = {
     "renewal_term_months": _renewal_term,
     "non_renewal_notice_days": _renewal_notice,
     "convenience_notice_days": lambda s: _convenience(s, customer=True),
+    "customer_convenience_termination": _customer_may_terminate,
+    "vendor_may_change_terms": _vendor_may_change_terms,
     "vendor_convenience_notice_days": lambda s: _convenience(s, customer=False),
     "cure_period_days": lambda s: _durations_in(s, r"\bcure|remed|\bfix|put right|rectif|\bcorrect", None),
     "governing_law": lambda s: _jurisdictions(t.governing_law(s)),

@@ -60,3 +60,41 @@ def test_parameters_refuse_to_guess(name: str, text: str) -> None:
 )
 def test_parameters_data_breach_carve_out(text: str, value: bool) -> None:
     assert read_parameters(["data_breach_carve_out"], text)[0].value is value
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "value"),
+    [
+        # Terms written to "you" (the customer) by "we" (the vendor), with contractions.
+        ("convenience_notice_days", "You can cancel at any time, for any reason, by giving us 30 days' notice.", 30),
+        ("vendor_convenience_notice_days", "We may end these Terms for convenience on 60 days' notice to you.", 60),
+        ("broad_customer_indemnity", "We'll defend you against any claim by a third party alleging that the Service "
+         "infringes a patent.", False),
+        ("broad_customer_indemnity", "You'll defend us against any claim arising from your use of the Service.", True),
+        ("customer_convenience_termination", "You can cancel at any time, for any reason, on 30 days' notice.", True),
+        ("customer_convenience_termination", "Either party may terminate without cause on 90 days' notice.", True),
+        ("vendor_may_change_terms", "Any change to these Terms must be agreed in writing by both of us.", False),
+        ("vendor_may_change_terms", "It may be amended only by a written amendment signed by both parties.", False),
+    ],
+)
+def test_parameters_read_plain_english_terms(name: str, text: str, value) -> None:
+    assert read_parameters([name], text)[0].value == value
+
+
+def test_parameters_customer_notice_is_not_the_vendors() -> None:
+    assert read_parameters(["vendor_convenience_notice_days"],
+                           "You can cancel at any time, for any reason, by giving us 30 days' notice.") == []
+
+
+@pytest.mark.parametrize(
+    ("name", "text"),
+    [  # undecided: the red-flag match judges these
+        ("customer_convenience_termination", "No party shall have any right to terminate for convenience."),
+        ("customer_convenience_termination", "Vendor may terminate for convenience on 30 days' notice."),
+        ("customer_convenience_termination", "Fees are non-cancellable; you may end it only for our uncured breach."),
+        ("vendor_may_change_terms", "Changes must be agreed by both parties, but we may update the policies posted "
+         "on our website from time to time."),
+    ],
+)
+def test_parameters_leave_red_flags_to_the_match(name: str, text: str) -> None:
+    assert read_parameters([name], text) == []
