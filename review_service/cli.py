@@ -394,8 +394,8 @@ def serve(
     stop_reminders = threading.Event()
     threading.Thread(target=_remind_renewals, args=(engine, stop_reminders), name="vetted-renewals",
                      daemon=True).start()
-    sys.stdout.write(f"Vetted is running on http://{host}:{port} (API under /api, documentation at /docs); "
-                     "Ctrl-C stops it.\n")
+    sys.stdout.write(f"Vetted is running: open http://{host}:{port}/ in a browser and sign in (the API is under "
+                     "/api, its documentation at /docs); Ctrl-C stops it.\n")
     sys.stdout.flush()
     try:
         uvicorn.run("api.main:create_app", factory=True, host=host, port=port, log_level="info")

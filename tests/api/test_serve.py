@@ -4,97 +4,28 @@ sees the deviations and decides, and the audit trail shows it all, with the addr
 
 from __future__ import annotations
 
-import os
-import re
-import signal
-import socket
 import subprocess
-import sys
-import threading
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
 import pytest
+from live_server import VETTED, LiveServer, demo_server, free_port, server_env
 
 ROOT = Path(__file__).resolve().parents[2]
-VETTED = Path(sys.executable).parent / "vetted"
 DRAFT = ROOT / "corpora" / "drafts" / "sterlingfold_software_licence.pdf"
-PASSWORD_LINE = re.compile(r"^\s+(procurement|legal|senior_legal|finance|admin)\s+(\S+)\s+(\S+)\s*$")
 
 pytestmark = pytest.mark.slow
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def _env(data_dir: Path, **extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("VETTED_")}
-    env.update(VETTED_DATA_DIR=str(data_dir), HF_HUB_OFFLINE="1", **extra)
-    return env
-
-
-@dataclass
-class Server:
-    url: str
-    process: subprocess.Popen[str]
-    lines: list[str] = field(default_factory=list)
-    passwords: dict[str, str] = field(default_factory=dict)
-
-    def output(self) -> str:
-        return "\n".join(self.lines[-60:])
-
-    def login(self, client: httpx.Client, username: str) -> dict[str, str]:
-        response = client.post(f"{self.url}/api/auth/token",
-                               data={"username": username, "password": self.passwords[username]})
-        assert response.status_code == 200, response.text
-        return {"Authorization": f"Bearer {response.json()['access_token']}"}
-
-
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    data_dir = tmp_path_factory.mktemp("serve")
-    port = _free_port()
-    process = subprocess.Popen(
-        [str(VETTED), "serve", "--demo", "--port", str(port)], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-        text=True, cwd=data_dir, env=_env(data_dir, VETTED_MAX_UPLOAD_BYTES=str(2 * 1024 * 1024)))
-    srv = Server(f"http://127.0.0.1:{port}", process)
-
-    def read() -> None:
-        assert process.stdout is not None
-        for line in process.stdout:
-            srv.lines.append(line.rstrip("\n"))
-            if m := PASSWORD_LINE.match(line):
-                srv.passwords[m.group(2)] = m.group(3)
-
-    threading.Thread(target=read, daemon=True).start()
-    try:
-        deadline = time.monotonic() + 120
-        while True:
-            assert process.poll() is None, f"vetted serve exited:\n{srv.output()}"
-            assert time.monotonic() < deadline, f"vetted serve did not answer:\n{srv.output()}"
-            try:
-                if httpx.get(f"{srv.url}/api/health", timeout=2).status_code == 200 and len(srv.passwords) == 6:
-                    break
-            except httpx.TransportError:
-                pass
-            time.sleep(0.5)
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    with demo_server(tmp_path_factory.mktemp("serve"), VETTED_MAX_UPLOAD_BYTES=str(2 * 1024 * 1024)) as srv:
         yield srv
-    finally:
-        process.send_signal(signal.SIGINT)
-        try:
-            process.wait(60)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(10)
 
 
-def _wait_for_job(client: httpx.Client, server: Server, headers: dict[str, str], job_id: int) -> dict:
+def _wait_for_job(client: httpx.Client, server: LiveServer, headers: dict[str, str], job_id: int) -> dict:
     deadline = time.monotonic() + 300
     while time.monotonic() < deadline:
         job = client.get(f"{server.url}/api/jobs/{job_id}", headers=headers).json()
@@ -104,7 +35,7 @@ def _wait_for_job(client: httpx.Client, server: Server, headers: dict[str, str],
     raise AssertionError(f"job {job_id} did not finish:\n{server.output()}")
 
 
-def test_upload_review_decide_audit_over_http(server: Server) -> None:
+def test_upload_review_decide_audit_over_http(server: LiveServer) -> None:
     with httpx.Client(timeout=30) as client:
         assert set(server.passwords) == {"pat", "lee", "morgan", "gc", "fin", "admin"}
         pat = server.login(client, "pat")
@@ -151,7 +82,7 @@ def test_upload_review_decide_audit_over_http(server: Server) -> None:
         assert any(n["kind"] == "decided" and n["contract_id"] == ids["contract_id"] for n in pat_notes)
 
 
-def test_oversized_upload_is_refused_over_http_before_it_is_read(server: Server) -> None:
+def test_oversized_upload_is_refused_over_http_before_it_is_read(server: LiveServer) -> None:
     with httpx.Client(timeout=30) as client:
         pat = server.login(client, "pat")
         response = client.post(f"{server.url}/api/contracts", headers=pat,
@@ -165,8 +96,8 @@ def test_oversized_upload_is_refused_over_http_before_it_is_read(server: Server)
                                              ("0123456789abcdef", "shorter than 32 characters")])
 def test_serve_refuses_a_missing_secret_without_demo(tmp_path: Path, secret: str | None, why: str) -> None:
     extra = {} if secret is None else {"VETTED_SECRET_KEY": secret}
-    done = subprocess.run([str(VETTED), "serve", "--port", str(_free_port())], capture_output=True, text=True,
-                          cwd=tmp_path, env=_env(tmp_path, **extra), timeout=120)
+    done = subprocess.run([str(VETTED), "serve", "--port", str(free_port())], capture_output=True, text=True,
+                          cwd=tmp_path, env=server_env(tmp_path, **extra), timeout=120)
     assert done.returncode == 2
     assert "unsafe_secret" in done.stderr and "VETTED_SECRET_KEY" in done.stderr and why in done.stderr
     assert not (tmp_path / "vetted.db").exists(), "nothing is created before the key is fixed"

@@ -9,90 +9,24 @@ run and nothing is downloaded.
 from __future__ import annotations
 
 import os
-import re
-import signal
-import socket
-import subprocess
-import sys
-import threading
-import time
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 
-import httpx
 import pytest
+from live_server import LiveServer, demo_server
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                  "--disable-sync", "--no-first-run"]
 SCREENSHOTS = ROOT / "var" / "screenshots"
-PASSWORD_LINE = re.compile(r"^\s+(procurement|legal|senior_legal|finance|admin)\s+(\S+)\s+(\S+)\s*$")
-
-
-@dataclass
-class LiveServer:
-    """A running `vetted serve --demo`: its address, its output, and the demo users' printed passwords."""
-
-    url: str
-    process: subprocess.Popen[str]
-    lines: list[str] = field(default_factory=list)
-    passwords: dict[str, str] = field(default_factory=dict)
-
-    def output(self) -> str:
-        return "\n".join(self.lines[-80:])
-
-    def follow(self) -> None:
-        assert self.process.stdout is not None
-        for line in self.process.stdout:
-            self.lines.append(line.rstrip("\n"))
-            if found := PASSWORD_LINE.match(line):
-                self.passwords[found.group(2)] = found.group(3)
-
-    def wait_until_up(self, seconds: float = 180) -> None:
-        deadline = time.monotonic() + seconds
-        while time.monotonic() < deadline:
-            assert self.process.poll() is None, f"vetted serve exited:\n{self.output()}"
-            try:
-                if httpx.get(f"{self.url}/api/health", timeout=2).status_code == 200 and len(self.passwords) == 6:
-                    return
-            except httpx.TransportError:
-                pass
-            time.sleep(0.3)
-        raise AssertionError(f"vetted serve did not answer in {seconds:.0f}s:\n{self.output()}")
-
-    def stop(self) -> None:
-        self.process.send_signal(signal.SIGINT)
-        try:
-            self.process.wait(60)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait(10)
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @pytest.fixture(scope="module")
 def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    data_dir = tmp_path_factory.mktemp("web")
-    env = {k: v for k, v in os.environ.items() if not k.startswith("VETTED_")}
     # A small upload limit, so that the test of a too-large file stays small.
-    env.update(VETTED_DATA_DIR=str(data_dir), HF_HUB_OFFLINE="1", VETTED_MAX_UPLOAD_BYTES=str(1024 * 1024))
-    port = _free_port()
-    process = subprocess.Popen([str(Path(sys.executable).parent / "vetted"), "serve", "--demo", "--port", str(port)],
-                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, cwd=data_dir, env=env)
-    server = LiveServer(f"http://127.0.0.1:{port}", process)
-    threading.Thread(target=server.follow, daemon=True).start()
-    try:
-        server.wait_until_up()
+    with demo_server(tmp_path_factory.mktemp("web"), VETTED_MAX_UPLOAD_BYTES=str(1024 * 1024)) as server:
         yield server
-    finally:
-        server.stop()
 
 
 @pytest.fixture(scope="session")
