@@ -560,7 +560,8 @@ def render(r: dict[str, Any]) -> str:
                     for ct in s[RULE]["heldout"]["per_type"]]
         parts.append(
             f"## Unseen contracts: each system against the rule\n\nDifference in F1 from the rule on the "
-            f"{r['unseen_contracts']} contracts the model never learnt from (held-out and unused train-part ones), "
+            f"{r['unseen_contracts']} contracts the model never learnt from (the held-out part, plus any "
+            "train-part contracts left out of training), "
             f"with a 95% interval from {RESAMPLES} bootstrap resamples of those contracts (paired: the same "
             "resamples for every system), and the share of resamples in which the system is ahead.\n\n"
             + markdown_table(["system", "measure", "difference", "95% interval", "share ahead"], rows)
