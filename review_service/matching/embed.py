@@ -46,6 +46,10 @@ class SentenceEmbedder:
         self.batch_size = batch_size
         self._model: Any = None
         self._lock = threading.Lock()
+        # `vetted serve` shares one embedder between the API's searches and the worker's reviews: one encode at
+        # a time keeps the cache consistent (no vector evicted between its insertion and its use) and leaves the
+        # two cores to one forward pass instead of splitting them between two.
+        self._encode_lock = threading.Lock()
         self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
         self._cache_size = cache_size
         self._precision = precision
@@ -92,10 +96,15 @@ class SentenceEmbedder:
 
     def encode(self, texts: list[str]) -> np.ndarray:
         self.warm_up()
+        with self._encode_lock:
+            return self._encode(texts)
+
+    def _encode(self, texts: list[str]) -> np.ndarray:
         keys = [text_key(t) for t in texts]
         # Repeats within the call and texts seen before cost nothing; the model sorts the rest by length itself,
         # so a batch pads little.
-        missing = {k: t for k, t in zip(keys, texts, strict=True) if k not in self._cache}
+        found = {k: self._cache[k] for k in keys if k in self._cache}
+        missing = {k: t for k, t in zip(keys, texts, strict=True) if k not in found}
         if missing:
             order = list(missing)
             batch = [missing[k] for k in order]
@@ -106,12 +115,12 @@ class SentenceEmbedder:
             self.encoded_texts += len(batch)
             self.encoded_chars += sum(map(len, batch))
             for k, v in zip(order, vectors, strict=True):
-                self._cache[k] = v
-            while len(self._cache) > self._cache_size:
+                found[k] = self._cache[k] = v
+            while len(self._cache) > self._cache_size:  # may evict this call's own vectors: `found` keeps them
                 self._cache.popitem(last=False)
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
-        return np.stack([self._cache[k] for k in keys])
+        return np.stack([found[k] for k in keys])
 
     @property
     def cached(self) -> int:
@@ -119,7 +128,8 @@ class SentenceEmbedder:
 
     def clear_cache(self) -> None:
         """Forget every vector (the speed evaluation measures a draft never seen before)."""
-        self._cache.clear()
+        with self._encode_lock:
+            self._cache.clear()
 
 
 def resolve_precision(setting: str) -> str:

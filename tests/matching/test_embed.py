@@ -78,3 +78,31 @@ def test_embed_bf16_agrees_with_fp32_and_carries_its_own_model_id() -> None:
     assert float((a * b).sum(axis=1).min()) > 0.999
     # Vectors of another precision are never mixed with stored or indexed fp32 ones: the id differs.
     assert bf16.model_id == fp32.model_id + "+bf16"
+
+
+def test_embed_shared_between_threads_gives_every_caller_its_own_vectors(embedder) -> None:
+    # The server's API threads and its worker share one embedder. With a cache smaller than one call, a vector
+    # evicted (by this call or another thread) between its insertion and its use was lost: a KeyError.
+    import threading
+
+    from review_service.matching.embed import SentenceEmbedder
+
+    shared = SentenceEmbedder(embedder.path, cache_size=3)
+    calls = [[f"Thread {n} clause {i}: the supplier shall deliver the goods by day {i}." for i in range(6)]
+             for n in range(4)]
+    expected = [embedder.encode(texts) for texts in calls]
+    errors: list[BaseException] = []
+
+    def run(n: int) -> None:
+        try:
+            for _ in range(3):
+                assert np.allclose(shared.encode(calls[n]), expected[n], atol=1e-5)
+        except BaseException as exc:  # reported by the main thread
+            errors.append(exc)
+
+    threads = [threading.Thread(target=run, args=(n,)) for n in range(len(calls))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors, errors
