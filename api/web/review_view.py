@@ -8,16 +8,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from review_service.library.schema import worst
 from review_service.repository.models import SEVERITIES
 
 SEVERITY_ORDER = SEVERITIES  # least to most severe
 RANK = {s: i for i, s in enumerate(SEVERITY_ORDER)}
 DECISION_NAMES = {"accept": "Accepted", "reject": "Rejected", "fallback": "Fallback offered"}
-
-
-def worst(severities: Any) -> str | None:
-    found = [s for s in severities if s in RANK]
-    return max(found, key=RANK.__getitem__) if found else None
 
 
 @functools.lru_cache(maxsize=4)
@@ -126,8 +122,9 @@ def segments(text: str, clauses: list[dict[str, Any]], deviations: list[dict[str
         if text[pos:start].strip():  # blank lines between clauses: the clauses are blocks already
             out.append(Segment(text[pos:start].strip("\n")))
         devs = sorted(by_clause.get(c["id"], []), key=lambda d: -RANK.get(d.get("severity", "info"), 0))
+        severity = worst(d["severity"] for d in devs if d.get("severity") in RANK)
         seg = Segment(text[start:end], clause_id=c["id"], heading=c.get("heading"),
-                      clause_type=c.get("clause_type"), severity=worst(d.get("severity") for d in devs),
+                      clause_type=c.get("clause_type"), severity=severity,
                       deviation_ids=[d["id"] for d in devs if d.get("id") is not None])
         evidence = devs[0].get("evidence") if devs else None
         # Mark the words that broke the rule; not a whole clause (a red flag's evidence often is one).
