@@ -46,11 +46,15 @@ def _days(d: t.Duration) -> float:
 
 
 def _durations_in(text: str, cue: str, exclude: str | None = None, *, unit: str = "days",
-                  pick: Callable[[list[float]], float] = min) -> Reading | None:
-    """A duration in the sentences that match ``cue``, converted to ``unit`` (days, months, years)."""
+                  pick: Callable[[list[float]], float] = min,
+                  worded: Callable[[str, t.Duration], bool] | None = None) -> Reading | None:
+    """A duration in the sentences that match ``cue``, converted to ``unit`` (days, months, years); with
+    ``worded``, only the durations it accepts in their sentence."""
     found: list[tuple[float, int, int, str]] = []
     for offset, sentence in _cued(text, re.compile(cue, re.I), re.compile(exclude, re.I) if exclude else None):
         for d in t.durations(sentence):
+            if worded is not None and not worded(sentence, d):
+                continue
             value = {"days": d.days, "months": d.days * 12 / 365, "years": d.days / 365}[unit]
             found.append((round(value, 1), offset + d.start, offset + d.end, d.text))
     if not found:
@@ -68,18 +72,8 @@ _PAY_AFTER = re.compile(r"^[\s)]*(?:(?:calendar|business|working)\s+days?\s+)?(?
                         r"(?:receipt|date|invoice)|payment terms?|net\b)", re.I)
 
 
-def _payment_days(text: str) -> Reading | None:
-    """The days the customer has to pay an invoice (the shortest stated), from durations worded as a time to pay."""
-    found: list[tuple[float, int, int, str]] = []
-    cue = re.compile(r"\b(?:pay|paid|payable|due|invoice[sd]?|net)\b", re.I)
-    exclude = re.compile(r"late|overdue|past due|interest|\bdisputes?\b|\bdisputed\b|advance|refund", re.I)
-    for offset, sentence in _cued(text, cue, exclude):
-        for d in t.durations(sentence):
-            if _PAY_BEFORE.search(sentence[max(0, d.start - 24):d.start]) or _PAY_AFTER.search(sentence[d.end:]):
-                found.append((_days(d), offset + d.start, offset + d.end, d.text))
-    if not found:
-        return None
-    return Reading("", *min(found, key=lambda f: f[0]))
+def _time_to_pay(sentence: str, d: t.Duration) -> bool:
+    return bool(_PAY_BEFORE.search(sentence[max(0, d.start - 24):d.start]) or _PAY_AFTER.search(sentence[d.end:]))
 
 
 def _percent_in(text: str, cue: str, *, per_month: bool = False, minimum: float = 0.0) -> Reading | None:
@@ -269,11 +263,15 @@ def _audits_per_year(text: str) -> Reading | None:
     return None
 
 
+# Who acts is what comes before the modal verb ("You can cancel", "We'll stop billing").
+_MODAL = re.compile(r"\bmay\b|\bshall\b|\bcan\b|\bwill\b|['’]ll\b")
+
+
 def _convenience(text: str, *, customer: bool) -> Reading | None:
     """Notice for termination for convenience, by the customer or by the vendor."""
     cue = re.compile(r"convenience|for any reason|without cause|for no reason|at will", re.I)
     for offset, sentence in _cued(text, cue):
-        subject = re.split(r"\bmay\b|\bshall\b|\bcan\b|\bwill\b|['’]ll\b", sentence, maxsplit=1)[0]
+        subject = _MODAL.split(sentence, maxsplit=1)[0]
         is_either = bool(EITHER.search(subject))
         is_customer = bool(CUSTOMER.search(subject))
         if not (is_either or is_customer == customer):
@@ -288,7 +286,7 @@ def _customer_may_terminate(text: str) -> Reading | None:
     undecided: saying the customer may *not* is left to the red-flag match, which sees the whole wording."""
     cue = re.compile(r"convenience|for any reason|without cause|for no reason|at will", re.I)
     for offset, sentence in _cued(text, cue):
-        subject = re.split(r"\bmay\b|\bshall\b|\bcan\b|\bwill\b|['’]ll\b", sentence, maxsplit=1)[0]
+        subject = _MODAL.split(sentence, maxsplit=1)[0]
         if re.search(r"\bnot\b|\bno\b|\bnever\b|non-?cancell?able|only\b", sentence, re.I):
             continue  # "may not terminate", "no right to terminate for convenience", "only for cause"
         if (CUSTOMER.search(subject) or EITHER.search(subject)) and \
@@ -330,7 +328,9 @@ def _renewal_notice(text: str) -> Reading | None:
 
 
 READERS: dict[str, Callable[[str], Reading | None]] = {
-    "payment_days": _payment_days,
+    "payment_days": lambda s: _durations_in(
+        s, r"\b(?:pay|paid|payable|due|invoice[sd]?|net)\b",
+        r"late|overdue|past due|interest|\bdisputes?\b|\bdisputed\b|advance|refund", worded=_time_to_pay),
     "late_fee_percent_per_month": lambda s: _percent_in(
         s, r"late|overdue|past due|interest|finance charge|unpaid", per_month=True),
     "advance_payment_months": _advance_months,
