@@ -377,6 +377,8 @@ def serve(
                   soft_wrap=True)
         raise typer.Exit(code=2)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    # faiss reports at INFO every CPU build it tries and fails to import, which reads like an error.
+    logging.getLogger("faiss.loader").setLevel(logging.WARNING)
     try:
         url = database_url(settings)
         upgrade(url)
