@@ -517,9 +517,9 @@ class _OneModelCallAtATime:
         self._reviewer = reviewer
         self._lock = threading.Lock()
 
-    def embed(self, clauses: Any) -> Any:
+    def embed(self, clauses: Any, known: Any = None) -> Any:
         with self._lock:
-            return self._reviewer.embed(clauses)
+            return self._reviewer.embed(clauses, known=known)
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._reviewer, name)

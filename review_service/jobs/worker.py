@@ -33,6 +33,7 @@ from sqlalchemy.orm import Session
 
 from review_service.errors import InputError, VettedError
 from review_service.jobs import queue
+from review_service.matching.embed import text_key
 from review_service.repository.db import session_scope
 from review_service.repository.errors import InvalidRequestError, NotFoundError
 from review_service.repository.files import FileStore
@@ -306,8 +307,29 @@ def _load_version(ctx: JobContext) -> tuple[Any, str, float | None, bytes]:
     return extract_bytes(data, filename), contract_type, value, data
 
 
+class _KnownVectors:
+    """The repository's stored vectors for clause texts seen before (any contract), for Reviewer.embed; counts
+    the clauses it supplied."""
+
+    def __init__(self, ctx: JobContext) -> None:
+        self.ctx = ctx
+        self.reused = 0
+
+    def __call__(self, texts: list[str]) -> dict[str, np.ndarray]:
+        from review_service.repository.service import known_vectors
+
+        reviewer = self.ctx.reviewer
+        dim = reviewer.index.vectors.shape[1] if reviewer.index is not None else 384
+        with self.ctx.read() as session:
+            found = known_vectors(session, model_id=reviewer.embedder.model_id, texts=texts, dim=dim)
+        self.reused = sum(text_key(t) in found for t in texts)
+        return found
+
+
 def review_version(ctx: JobContext) -> dict[str, Any] | None:
-    """Review an uploaded version with the engine and store the review, its deviations and embeddings."""
+    """Review an uploaded version with the engine and store the review, its deviations and embeddings. Clause
+    texts the repository has embedded before (an earlier version, the same vendor's boilerplate) reuse their
+    stored vectors."""
     from review_service.ingest.segment import segment
     from review_service.repository.service import record_review
 
@@ -316,7 +338,8 @@ def review_version(ctx: JobContext) -> dict[str, Any] | None:
     t0 = time.perf_counter()
     clauses = segment(doc)
     t1 = time.perf_counter()
-    vectors = reviewer.embed(clauses)
+    known = _KnownVectors(ctx)
+    vectors = reviewer.embed(clauses, known=known)
     t2 = time.perf_counter()
     review = reviewer.assess(doc, clauses, vectors, contract_type=contract_type, value=value)
     review.timings.update(segment=t1 - t0, embed=t2 - t1)
@@ -325,49 +348,36 @@ def review_version(ctx: JobContext) -> dict[str, Any] | None:
     def write(session: Session) -> dict[str, Any]:
         row = record_review(session, version_id=version_id, review=review, vectors=vectors, trigger="upload")
         return {"review_id": row.id, "route": row.route, "worst_severity": row.worst_severity,
-                "deviations": len(review.deviations), "clauses": len(clauses),
+                "deviations": len(review.deviations), "clauses": len(clauses), "reused": known.reused,
                 "timings": {k: round(v, 3) for k, v in review.timings.items()}}
 
     return ctx.finish(write)
 
 
-def _needs_model(reviewer: Any, clause: Any) -> bool:
-    # The same test as Reviewer.embed: which clauses get a vector from the model (the others get zeros).
-    return bool(reviewer.classifier.is_substantive(clause) and clause.kind != "definition"
-                and reviewer.heading_decides(clause) is None)
-
-
 def rescan_version(ctx: JobContext) -> dict[str, Any] | None:
-    """Review a version again against the current library and playbook from its stored clause embeddings,
-    running the model only for clauses with no stored vector (new segmentation, or a different model)."""
+    """Review a version again against the current library and playbook from the stored clause embeddings,
+    running the model only for clause texts with no stored vector (new segmentation, or a different model)."""
     from review_service.ingest.segment import segment
     from review_service.repository.models import Review
-    from review_service.repository.service import record_review, stored_vectors
+    from review_service.repository.service import record_review
 
     version_id = int(ctx.payload["version_id"])
     doc, contract_type, value, _ = _load_version(ctx)
     reviewer = ctx.reviewer
     clauses = segment(doc)
-    dim = reviewer.index.vectors.shape[1] if reviewer.index is not None else 384
     with ctx.read() as session:
-        matrix, missing = stored_vectors(session, version_id=version_id, model_id=reviewer.embedder.model_id,
-                                         clauses=clauses, dim=dim)
         previous = session.query(Review).filter(Review.version_id == version_id).order_by(Review.id.desc()).first()
         before = None if previous is None else {"review_id": previous.id, "route": previous.route,
                                                 "worst_severity": previous.worst_severity}
-    needed = [i for i, c in enumerate(clauses) if _needs_model(reviewer, c)]
-    missing_set = set(missing)
-    to_embed = [i for i in needed if i in missing_set]
-    vectors = np.zeros_like(matrix)
-    vectors[needed] = matrix[needed]
-    if to_embed:
-        vectors[to_embed] = reviewer.embedder.encode([clauses[i].text for i in to_embed])
+    known = _KnownVectors(ctx)
+    vectors = reviewer.embed(clauses, known=known)
+    needed = int(np.count_nonzero(vectors.any(axis=1)))
     review = reviewer.assess(doc, clauses, vectors, contract_type=contract_type, value=value)
 
     def write(session: Session) -> dict[str, Any]:
         row = record_review(session, version_id=version_id, review=review, vectors=vectors, trigger="rescan")
         return {"review_id": row.id, "route": row.route, "worst_severity": row.worst_severity, "before": before,
-                "embedded": len(to_embed), "reused": len(needed) - len(to_embed)}
+                "embedded": needed - known.reused, "reused": known.reused}
 
     return ctx.finish(write)
 

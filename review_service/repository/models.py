@@ -295,6 +295,8 @@ class ClauseEmbedding(Base):
     __tablename__ = "clause_embeddings"
     __table_args__ = (
         UniqueConstraint("version_id", "model_id", "clause_id", name="uq_clause_embeddings_version_model_clause"),
+        # known_vectors: a clause text seen before, in any contract, needs no model time
+        Index("ix_clause_embeddings_model_text", "model_id", "text_sha256"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

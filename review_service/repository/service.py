@@ -523,27 +523,19 @@ def store_embeddings(session: Session, *, version_id: int, clauses: Sequence[Any
     return stored
 
 
-def load_embeddings(session: Session, *, version_id: int, model_id: str) -> dict[tuple[str, str], np.ndarray]:
-    """The stored vectors of a version for a model, by (clause id, clause text hash)."""
-    rows = session.scalars(select(ClauseEmbedding).where(ClauseEmbedding.version_id == version_id,
-                                                         ClauseEmbedding.model_id == model_id))
-    return {(r.clause_id, r.text_sha256): np.frombuffer(r.vector, dtype="<f4").copy() for r in rows}
-
-
-def stored_vectors(session: Session, *, version_id: int, model_id: str, clauses: Sequence[Any],
-                   dim: int) -> tuple[np.ndarray, list[int]]:
-    """A vector matrix for ``clauses`` from the stored embeddings, and the rows that had none stored (a clause
-    whose text changed, or that never needed the model): the caller embeds those it needs."""
-    found = load_embeddings(session, version_id=version_id, model_id=model_id)
-    matrix = np.zeros((len(clauses), dim), dtype=np.float32)
-    missing: list[int] = []
-    for i, clause in enumerate(clauses):
-        vector = found.get((clause.id, _text_hash(clause.text)))
-        if vector is None or vector.shape[0] != dim:
-            missing.append(i)
-        else:
-            matrix[i] = vector
-    return matrix, missing
+def known_vectors(session: Session, *, model_id: str, texts: Sequence[str], dim: int) -> dict[str, np.ndarray]:
+    """The vectors the repository already holds for these exact texts under ``model_id``, from any contract and
+    version, by the sha256 of the text. Vendor paper repeats (a new version, the same vendor's next deal), so
+    an upload or a re-scan sends only the texts never seen before through the model."""
+    wanted = sorted({_text_hash(t) for t in texts})
+    found: dict[str, np.ndarray] = {}
+    for i in range(0, len(wanted), 500):  # SQLite caps the parameters of one statement
+        rows = session.execute(select(ClauseEmbedding.text_sha256, ClauseEmbedding.vector).where(
+            ClauseEmbedding.model_id == model_id, ClauseEmbedding.dim == dim,
+            ClauseEmbedding.text_sha256.in_(wanted[i:i + 500])))
+        for text_sha256, blob in rows:
+            found.setdefault(text_sha256, np.frombuffer(blob, dtype="<f4").copy())
+    return found
 
 
 def record_review(session: Session, *, version_id: int, review: Any, vectors: np.ndarray | None = None,

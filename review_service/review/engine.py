@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from pathlib import Path
@@ -19,7 +20,7 @@ from review_service.ingest.document import Document
 from review_service.ingest.segment import Clause, segment
 from review_service.library import Library, load_library
 from review_service.library.schema import Allowed, Bound, ClauseType, Expected, Limit, Severity, severity_rank, worst
-from review_service.matching.embed import Embedder, get_embedder
+from review_service.matching.embed import Embedder, get_embedder, text_key
 from review_service.matching.index import ClauseIndex, load_or_build
 from review_service.review import terms as t
 from review_service.review.classify import HEADING_BONUS, Classifier, ClauseMatch
@@ -183,16 +184,31 @@ class Reviewer:
             return None
         return exact[0]
 
-    def embed(self, clauses: list[Clause]) -> np.ndarray:
-        """One vector per clause that needs the model; titles, signatures, definitions and boilerplate named by
-        its heading get zeros and no model time."""
+    def needs_model(self, clause: Clause) -> bool:
+        """Whether a clause gets a vector from the model: titles, signatures, definitions and boilerplate named
+        by its heading do not."""
         assert self.classifier is not None
+        return bool(self.classifier.is_substantive(clause) and clause.kind != "definition"
+                    and self.heading_decides(clause) is None)
+
+    def embed(self, clauses: list[Clause],
+              known: Callable[[list[str]], dict[str, np.ndarray]] | None = None) -> np.ndarray:
+        """One vector per clause that needs the model, zeros for the others. ``known`` gives the vectors already
+        computed for some texts (by the sha256 of the text: the repository's, for an upload or a re-scan); only
+        the remaining texts go through the model."""
         dim = self.index.vectors.shape[1] if self.index is not None else 384
         vectors = np.zeros((len(clauses), dim), dtype=np.float32)
-        rows = [i for i, c in enumerate(clauses) if self.classifier.is_substantive(c) and c.kind != "definition"
-                and self.heading_decides(c) is None]
-        if rows:
-            vectors[rows] = self.embedder.encode([clauses[i].text for i in rows])
+        rows = [i for i, c in enumerate(clauses) if self.needs_model(c)]
+        found = known([clauses[i].text for i in rows]) if known and rows else {}
+        todo = []
+        for i in rows:
+            vector = found.get(text_key(clauses[i].text))
+            if vector is not None and vector.shape == (dim,):
+                vectors[i] = vector
+            else:
+                todo.append(i)
+        if todo:
+            vectors[todo] = self.embedder.encode([clauses[i].text for i in todo])
         return vectors
 
     # -- after the model: what a re-scan repeats from stored vectors

@@ -1,5 +1,6 @@
 """The review_version job end to end, with the real engine (model, index, library) on the team's sample draft;
-then a re-scan from the stored embeddings that runs no model at all."""
+then a re-scan from the stored embeddings that runs no model at all, and an edited draft whose unchanged clauses
+take their stored vectors."""
 
 from __future__ import annotations
 
@@ -87,3 +88,37 @@ def test_review_job_reviews_an_upload_and_a_rescan_reuses_its_embeddings(engine,
         assert job.result["before"]["review_id"] == review.id
         assert len(again.deviations) == len(review.deviations)
         assert s.scalar(select(func.count()).select_from(Deviation)) == 2 * len(review.deviations)
+
+
+def test_review_job_embeds_only_the_clause_texts_the_repository_has_not_seen(engine, store, reviewer) -> None:
+    """The vendor's next draft, with one clause reworded: only that clause goes through the model, and the
+    review is the one a model run over every clause would give."""
+    original = NIMBUS.read_text(encoding="utf-8")
+    edited = original.replace("fifteen (15) days", "forty-five (45) days", 1)
+    assert edited != original
+    with session_scope(engine) as s:
+        buyer = service.create_user(s, username="pat", display_name="Pat", role="procurement",
+                                    password="long enough", team="ops")
+        first = service.upload_contract(s, store=store, data=original.encode(), filename=NIMBUS.name,
+                                        title="NimbusDesk subscription", vendor="NimbusDesk Software",
+                                        contract_type="saas", buyer=buyer, value=48_000)
+    worker = Worker(engine, store=store, reviewer_factory=lambda: reviewer)
+    assert worker.run_once()
+    reviewer.embedder.clear_cache()  # the process has forgotten: the repository must remember
+    texts_before = reviewer.embedder.encoded_texts
+    with session_scope(engine) as s:
+        buyer = service.get_user(s, username="pat")
+        second = service.upload_contract(s, store=store, data=edited.encode(), filename="nimbusdesk_v2.txt",
+                                         title="NimbusDesk subscription, their second draft",
+                                         vendor="NimbusDesk Software", contract_type="saas", buyer=buyer,
+                                         value=48_000)
+    assert worker.run_once()
+    with session_scope(engine, readonly=True) as s:
+        job = s.get(Job, second.job_id)
+        assert job.status == "done", (job.last_error_code, job.last_error_message)
+        assert reviewer.embedder.encoded_texts - texts_before == 1, "only the reworded clause needs the model"
+        assert job.result["reused"] > 5
+        rules = {d.rule for d in s.get(Review, job.result["review_id"]).deviations}
+        first_rules = {d.rule for d in service.latest_review(s, contract_id=first.contract_id).deviations}
+    assert "payment_terms.payment_days_too_short" not in rules
+    assert rules == first_rules - {"payment_terms.payment_days_too_short"}

@@ -10,6 +10,7 @@ import pytest
 from repo_builders import PASSWORD, fake_review
 from sqlalchemy import select
 
+from review_service.matching.embed import text_key
 from review_service.repository import service
 from review_service.repository.errors import ConflictError, InvalidRequestError, NotFoundError
 from review_service.repository.models import AuditEvent, Contract, Deviation, Notification
@@ -85,11 +86,13 @@ def test_service_record_review_stores_deviations_embeddings_key_terms_and_assign
     assert (contract.state, contract.route, contract.assignee_id, contract.assigned_via) == (
         "in_review", "legal", people.partner.id, "partner")
     assert contract.notice_deadline == dt.date(2026, 12, 16)
-    stored = service.load_embeddings(session, version_id=contract.versions[0].id, model_id="test-model")
-    assert len(stored) == 3, "zero rows (no model time) are not stored"
-    matrix, missing = service.stored_vectors(session, version_id=contract.versions[0].id, model_id="test-model",
-                                             clauses=review.clauses, dim=8)
-    assert np.array_equal(matrix, vectors) and missing == [0, 1]
+    texts = [c.text for c in review.clauses]
+    known = service.known_vectors(session, model_id="test-model", texts=texts, dim=8)
+    assert len(known) == 3, "zero rows (no model time) are not stored"
+    assert all(np.array_equal(known[text_key(c.text)], v) for c, v in zip(review.clauses, vectors, strict=True)
+               if v.any())
+    assert service.known_vectors(session, model_id="another-model", texts=texts, dim=8) == {}
+    assert service.known_vectors(session, model_id="test-model", texts=texts, dim=16) == {}
     note = session.scalars(select(Notification).where(Notification.user_id == people.partner.id)).one()
     assert note.kind == "assigned"
     doc = service.review_document(service.latest_review(session, contract_id=contract.id))
