@@ -17,6 +17,7 @@ Vocabulary (the words procurement and legal use):
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator
 from typing import Annotated, Any, Literal
 
@@ -217,6 +218,22 @@ class RedFlag(_Model):
     description: Text
     severity: Severity
     texts: list[Variant] = Field(min_length=2)
+    # Words the position cannot be stated without (matched case-insensitively at the start of a word, so
+    # "arbitrat" covers arbitration and arbitrator). A clause with none of them is not in this position however
+    # close its wording: a plain choice of courts is not an arbitration seat. Empty: no such test.
+    cues: list[Text] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _examples_state_a_cue(self) -> RedFlag:
+        for variant in self.texts:
+            if not self.stated_in(variant.text):
+                raise ValueError(f"example text ({variant.style}) has none of the cues {self.cues}: the red flag "
+                                 "could never be found in its own example")
+        return self
+
+    def stated_in(self, text: str) -> bool:
+        """Whether ``text`` has one of the cues (always, when the flag has none)."""
+        return not self.cues or any(re.search(r"\b" + re.escape(cue), text, re.IGNORECASE) for cue in self.cues)
 
 
 class Requirement(_Model):

@@ -291,6 +291,8 @@ class Reviewer:
             if flag_text.position_id in decided:
                 continue  # the parameter reading settles it, for or against
             flag = ct.red_flag(flag_text.position_id or "")
+            if not flag.stated_in(clause.text):
+                continue  # close in wording, but without the words that position needs (courts, not arbitration)
             found.append(Deviation(
                 clause.id, ct.id, f"{ct.id}.{flag.id}", "red_flag", flag.severity,
                 f"{ct.title}: {flag.description}", _evidence(clause), library_text, fallback, [],

@@ -11,6 +11,7 @@ from review_service.library.schema import (
     ClauseType,
     Limit,
     Parameter,
+    RedFlag,
     Requirement,
     Variant,
     severity_rank,
@@ -117,6 +118,17 @@ def test_schema_parameter_bounds_must_fit_its_type():
         )
     with pytest.raises(ValidationError, match="preferred value of a days parameter"):
         Parameter.model_validate({"name": "d", "type": "days", "description": "d", "preferred": "soon"})
+
+
+def test_schema_red_flag_cues_must_appear_in_its_examples_and_gate_the_position():
+    seat = {"id": "seat", "description": "d", "severity": "medium", "cues": ["arbitrat"], "texts": [
+        {"style": "plain", "text": "Disputes go to arbitration in Zurich."},
+        {"style": "legalese", "text": "The arbitrator shall sit in Hong Kong."}]}
+    flag = RedFlag.model_validate(seat)
+    assert flag.stated_in("ARBITRATION seated in Geneva") and not flag.stated_in("the courts of King County")
+    assert RedFlag.model_validate({**seat, "cues": []}).stated_in("anything at all")
+    with pytest.raises(ValidationError, match="none of the cues"):
+        RedFlag.model_validate({**seat, "texts": [*seat["texts"], {"style": "uk", "text": "The courts of Kent."}]})
 
 
 def test_schema_limit_needs_exactly_one_reference():

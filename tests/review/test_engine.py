@@ -92,6 +92,25 @@ def test_engine_value_cross_check_and_senior_route(reviewer) -> None:
     assert any(w.startswith("value_not_given") for w in unknown.route.warnings)
 
 
+def test_engine_a_court_clause_is_not_an_arbitration_seat(reviewer) -> None:
+    """Washington courts: the jurisdiction deviation, and not the arbitration-seat red flag its wording sits near
+    (the flag needs the word); a Zurich arbitration still takes that flag."""
+    from review_service.ingest.document import Document, Page
+
+    def flags(body: str) -> set[str]:
+        text = f"MASTER SUBSCRIPTION AGREEMENT\n\n11. GOVERNING LAW\n\n{body}\n"
+        doc = Document("law.txt", "txt", text, (Page(1, 0, len(text)),))
+        return {d.rule for d in reviewer.review(doc, contract_type="saas", value=10_000).deviations
+                if d.clause_type == "governing_law"}
+
+    courts = flags("These Terms are governed by the laws of the State of Washington, and any lawsuit about them "
+                   "must be brought in the state or federal courts located in King County, Washington.")
+    assert courts == {"governing_law.jurisdiction_not_allowed"}
+    seat = flags("These Terms are governed by the laws of the State of New York. Any dispute shall be finally "
+                 "resolved by binding arbitration seated in Zurich, Switzerland.")
+    assert "governing_law.arbitration_seat_not_allowed" in seat
+
+
 def test_engine_nda_requires_only_confidentiality_and_law(reviewer) -> None:
     review = reviewer.review(extract(NIMBUS), contract_type="nda", value=0)
     missing = {d.clause_type for d in review.deviations if d.kind == "missing"}
