@@ -33,6 +33,7 @@ import numpy as np
 
 from review_service.ingest.segment import Clause
 from review_service.library import Library, LibraryText
+from review_service.matching.embed import base_model_id
 from review_service.matching.index import ClauseIndex
 
 MatchPosition = Literal["standard", "fallback", "red_flag", "non_standard"]
@@ -147,8 +148,11 @@ class ClauseModel:
         return out
 
     def fits(self, library: Library, index: ClauseIndex) -> bool:
-        """Whether the model was trained for this library's clause types and this embedding model."""
-        return sorted(library.clause_types) == self.types and self.meta.get("embedding_model") == index.model_id
+        """Whether the model was trained for this library's clause types and this embedding model. The same model
+        run in bfloat16 counts as the same: its vectors agree with float32's to a cosine of 0.998 or better, and
+        the CUAD and corpus figures are measured in both (eval/reports/)."""
+        return (sorted(library.clause_types) == self.types
+                and self.meta.get("embedding_model") == base_model_id(index.model_id))
 
     def save(self, path: Path) -> None:
         """An .npz file that is byte for byte the same for the same model (its checksum is recorded)."""

@@ -47,6 +47,28 @@ def test_embed_repeats_within_a_call_go_through_the_model_once(embedder) -> None
     assert embedder.encoded_texts - before[0] == 2
 
 
+def test_embed_batches_by_token_length_within_the_budget_and_gives_each_text_its_own_vector(embedder) -> None:
+    """Texts of very different lengths, in one call: each batch holds texts of similar length in tokens within
+    the budget, and every vector is the one the text gets when embedded alone (no padding leaks in)."""
+    from review_service.matching.embed import SentenceEmbedder, text_key
+
+    clause = "The Supplier shall indemnify the Customer against third-party claims of infringement, batch test {}. "
+    texts = [clause.format(i) * (1 + i % 7) for i in range(20)] + [f"Short clause {i}." for i in range(12)]
+    small = SentenceEmbedder(batch_size=8, batch_tokens=600, precision="fp32")
+    small.warm_up()
+    batches = list(small._batches({text_key(t): t for t in texts}))
+    assert sorted(k for b in batches for k in b) == sorted(text_key(t) for t in texts)
+    lengths = {text_key(t): len(small._model.tokenizer(t, truncation=True, max_length=256)["input_ids"])
+               for t in texts}
+    for batch in batches:
+        sizes = [lengths[k] for k in batch]
+        assert len(batch) <= 8 and (len(batch) == 1 or max(sizes) * len(batch) <= 600)
+        assert sizes == sorted(sizes, reverse=True)
+    together = small.encode(texts)
+    alone = np.stack([small._model.encode([t], normalize_embeddings=True)[0] for t in texts])
+    assert np.allclose(together, alone, atol=1e-5)
+
+
 def test_embed_forward_pass_time_is_accounted(embedder) -> None:
     before = embedder.forward_seconds
     embedder.encode(["A clause only the forward-pass accounting test embeds, 3307."])
