@@ -222,9 +222,14 @@ class RedFlag(_Model):
     # "arbitrat" covers arbitration and arbitrator). A clause with none of them is not in this position however
     # close its wording: a plain choice of courts is not an arbitration seat. Empty: no such test.
     cues: list[Text] = Field(default_factory=list)
+    # The party the position gives a right to. A clause whose cued sentences all give it to the other party
+    # alone ("You may terminate for convenience") is not in this position ("We may terminate for convenience").
+    holder: Literal["vendor", "customer"] | None = None
 
     @model_validator(mode="after")
     def _examples_state_a_cue(self) -> RedFlag:
+        if self.holder and not self.cues:
+            raise ValueError("a red flag with a holder needs cues: the words of the right it holds")
         for variant in self.texts:
             if not self.stated_in(variant.text):
                 raise ValueError(f"example text ({variant.style}) has none of the cues {self.cues}: the red flag "

@@ -24,7 +24,7 @@ from review_service.matching.embed import Embedder, get_embedder, text_key
 from review_service.matching.index import ClauseIndex, load_or_build
 from review_service.review import terms as t
 from review_service.review.classify import HEADING_BONUS, Classifier, ClauseMatch
-from review_service.review.parameters import Reading, read_parameters
+from review_service.review.parameters import Reading, read_parameters, right_held_by
 from review_service.review.redline import redline
 
 CONTRACT_TYPES = ("saas", "services", "nda", "dpa", "software", "goods", "consulting")
@@ -291,8 +291,11 @@ class Reviewer:
             if flag_text.position_id in decided:
                 continue  # the parameter reading settles it, for or against
             flag = ct.red_flag(flag_text.position_id or "")
-            if not flag.stated_in(clause.text):
-                continue  # close in wording, but without the words that position needs (courts, not arbitration)
+            if not flag.stated_in(clause.text) or (flag.holder and not right_held_by(clause.text, flag.cues,
+                                                                                      flag.holder)):
+                # close in wording, but without the words that position needs (courts, not arbitration), or
+                # giving the right to the other party ("You may terminate", not "We may terminate")
+                continue
             found.append(Deviation(
                 clause.id, ct.id, f"{ct.id}.{flag.id}", "red_flag", flag.severity,
                 f"{ct.title}: {flag.description}", _evidence(clause), library_text, fallback, [],

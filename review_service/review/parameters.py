@@ -29,6 +29,7 @@ class Reading:
 
 
 CUSTOMER = re.compile(r"\b(?:Customer|Client|Buyer|Purchaser|Licensee|Subscriber|Company|[Yy]ou|[Yy]our)\b")
+VENDOR = re.compile(r"\b(?:Vendor|Supplier|Provider|Licensor|Seller|Contractor|Consultant|[Ww]e|[Uu]s|[Oo]ur)\b")
 EITHER = re.compile(r"\b(?:either party|each party|both parties|either of the parties)\b", re.IGNORECASE)
 
 
@@ -265,6 +266,29 @@ def _audits_per_year(text: str) -> Reading | None:
 
 # Who acts is what comes before the modal verb ("You can cancel", "We'll stop billing").
 _MODAL = re.compile(r"\bmay\b|\bshall\b|\bcan\b|\bwill\b|['’]ll\b")
+
+
+# Who holds a right: what comes before the verb that grants it ("Provider reserves the right to terminate").
+_GRANT = re.compile(_MODAL.pattern + r"|\breserves?\b|\bis entitled\b|\bhas the right\b")
+
+
+def right_held_by(text: str, cues: list[str], holder: str) -> bool:
+    """Whether a sentence of ``text`` with one of ``cues`` gives the right to ``holder`` (vendor or customer),
+    or to either party. A sentence whose subject names no party counts for both: only a right given to the
+    other party alone rules the holder out. Sentences with no granting verb (may, shall, reserves...) grant
+    nothing and are passed over; when no sentence has one, the holder is not ruled out."""
+    cue = re.compile("|".join(r"\b" + re.escape(c) for c in cues), re.I)
+    granted = False
+    for _, sentence in _cued(text, cue):
+        parts = _GRANT.split(sentence, maxsplit=1)
+        if len(parts) == 1:
+            continue  # grants nothing: a caption ("5.1 For Convenience.") or a statement of fact
+        granted = True
+        subject = parts[0]
+        names = {"customer": bool(CUSTOMER.search(subject)), "vendor": bool(VENDOR.search(subject))}
+        if EITHER.search(subject) or names[holder] or not any(names.values()):
+            return True
+    return not granted  # no sentence grants the right in words it can read: it cannot rule the holder out
 
 
 def _convenience(text: str, *, customer: bool) -> Reading | None:

@@ -92,16 +92,20 @@ def test_engine_value_cross_check_and_senior_route(reviewer) -> None:
     assert any(w.startswith("value_not_given") for w in unknown.route.warnings)
 
 
+def _flags(reviewer, heading: str, body: str, clause_type: str) -> set[str]:
+    from review_service.ingest.document import Document, Page
+
+    text = f"MASTER SUBSCRIPTION AGREEMENT\n\n{heading}\n\n{body}\n"
+    doc = Document("one_clause.txt", "txt", text, (Page(1, 0, len(text)),))
+    return {d.rule for d in reviewer.review(doc, contract_type="saas", value=10_000).deviations
+            if d.clause_type == clause_type}
+
+
 def test_engine_a_court_clause_is_not_an_arbitration_seat(reviewer) -> None:
     """Washington courts: the jurisdiction deviation, and not the arbitration-seat red flag its wording sits near
     (the flag needs the word); a Zurich arbitration still takes that flag."""
-    from review_service.ingest.document import Document, Page
-
     def flags(body: str) -> set[str]:
-        text = f"MASTER SUBSCRIPTION AGREEMENT\n\n11. GOVERNING LAW\n\n{body}\n"
-        doc = Document("law.txt", "txt", text, (Page(1, 0, len(text)),))
-        return {d.rule for d in reviewer.review(doc, contract_type="saas", value=10_000).deviations
-                if d.clause_type == "governing_law"}
+        return _flags(reviewer, "11. GOVERNING LAW", body, "governing_law")
 
     courts = flags("These Terms are governed by the laws of the State of Washington, and any lawsuit about them "
                    "must be brought in the state or federal courts located in King County, Washington.")
@@ -109,6 +113,21 @@ def test_engine_a_court_clause_is_not_an_arbitration_seat(reviewer) -> None:
     seat = flags("These Terms are governed by the laws of the State of New York. Any dispute shall be finally "
                  "resolved by binding arbitration seated in Zurich, Switzerland.")
     assert "governing_law.arbitration_seat_not_allowed" in seat
+
+
+def test_engine_the_customers_convenience_right_is_not_the_vendors(reviewer) -> None:
+    """"You may terminate for convenience" sits close in wording to the vendor's convenience red flag; the flag
+    names the vendor as the holder of that right, so only the vendor's own right takes it."""
+    def flags(body: str) -> set[str]:
+        return _flags(reviewer, "5. TERMINATION", body, "termination")
+
+    rule = "termination.vendor_convenience_termination_short_notice"
+    assert rule not in flags("5.1 For Convenience. You may terminate this Agreement for convenience by giving us at "
+                             "least sixty (60) days' prior written notice. We'll refund any prepaid fees covering "
+                             "the remainder of the Subscription Term.")
+    assert rule in flags("5.1 For Convenience. We may terminate this Agreement for convenience by giving you at least "
+                         "thirty (30) days' prior written notice. We'll refund any prepaid fees covering the "
+                         "remainder of the Subscription Term.")
 
 
 def test_engine_nda_requires_only_confidentiality_and_law(reviewer) -> None:

@@ -1,6 +1,6 @@
 import pytest
 
-from review_service.review.parameters import read_parameters
+from review_service.review.parameters import read_parameters, right_held_by
 
 
 @pytest.mark.parametrize(
@@ -79,6 +79,37 @@ def test_parameters_data_breach_carve_out(text: str, value: bool) -> None:
 )
 def test_parameters_read_plain_english_terms(name: str, text: str, value) -> None:
     assert read_parameters([name], text)[0].value == value
+
+
+@pytest.mark.parametrize(
+    ("text", "vendor", "customer"),
+    [
+        ("You may terminate this Agreement for convenience on sixty (60) days' notice.", False, True),
+        ("We may end these Terms at any time, for any reason, on 30 days' notice to you.", True, False),
+        ("Provider reserves the right to terminate for its convenience upon notice to Customer.", True, False),
+        ("Either party may terminate without cause on 90 days' notice.", True, True),
+        ("This Agreement may be terminated for convenience on 30 days' notice.", True, True),  # no party named
+        ("Customer may terminate for convenience. Supplier may terminate for convenience on 10 days' notice.",
+         True, True),
+        ("5.2 For Convenience. You may terminate for convenience on 30 days' notice.", False, True),  # a caption
+        ("This Agreement is terminable by Vendor for convenience.", True, True),  # no granting verb: can't tell
+    ],
+)
+def test_parameters_right_held_by_the_party_before_the_granting_verb(text: str, vendor: bool,
+                                                                     customer: bool) -> None:
+    cues = ["convenience", "for any reason", "without cause"]
+    assert right_held_by(text, cues, "vendor") is vendor
+    assert right_held_by(text, cues, "customer") is customer
+
+
+def test_library_red_flags_with_a_holder_hold_it_in_their_own_examples() -> None:
+    from review_service.library import load_library
+
+    flags = [f for ct in load_library().clause_types.values() for f in ct.red_flags if f.holder]
+    assert flags, "the shipped library names a holder for the vendor's convenience right"
+    for flag in flags:
+        for variant in flag.texts:
+            assert right_held_by(variant.text, flag.cues, flag.holder), (flag.id, variant.style)
 
 
 def test_parameters_customer_notice_is_not_the_vendors() -> None:
