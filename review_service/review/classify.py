@@ -208,6 +208,8 @@ class Classifier:
         self.types = sorted(library.clause_types)
         self._type_index = {t: i for i, t in enumerate(self.types)}
         self._entry_types = np.array([self._type_index.get(e.clause_type, -1) for e in index.entries], dtype=np.int64)
+        # Each type's variants (rows of the index), for _position: ranking a clause against its own type only.
+        self._type_rows = {t: np.flatnonzero(self._entry_types == i) for t, i in self._type_index.items()}
         loaded = ClauseModel.load() if model == "default" else model
         self.model = loaded if isinstance(loaded, ClauseModel) and loaded.fits(library, index) else None
         if isinstance(loaded, ClauseModel) and self.model is None:
@@ -325,13 +327,18 @@ class Classifier:
         sims = self.similarities(vectors)
         type_sims = self.type_similarities(sims)
         own, ancestor = self.heading_evidence(clauses)
-        types = [self._decide_by_rule(type_sims[i], own[i] or ancestor[i]) for i in range(len(clauses))]
+        # Only clauses that get a type are decided (titles, signatures and definitions are not: it is the
+        # re-assessment's time that a re-scan pays per contract).
+        substantive = [self.is_substantive(c) for c in clauses]
+        typed = [sub and c.kind != "definition" for sub, c in zip(substantive, clauses, strict=True)]
+        types = [self._decide_by_rule(type_sims[i], own[i] or ancestor[i]) if typed[i] else (None, 0.0)
+                 for i in range(len(clauses))]
         if self.model is not None:
             probs = self.model.probabilities(self._features(clauses, vectors, type_sims, own, ancestor))
             types = self.model.decide(probs, types, self.named_outright(clauses, [t for t, _ in types]))
         out = []
         for i, clause in enumerate(clauses):
-            if not self.is_substantive(clause):
+            if not substantive[i]:
                 out.append(ClauseMatch(None, None, 0.0, 0.0, None, None, False))
             elif clause.kind == "definition":
                 out.append(ClauseMatch("definitions", "standard", 1.0, 1.0, None, None, True))
@@ -356,13 +363,13 @@ class Classifier:
 
     def _position(self, sims: np.ndarray, chosen: str | None, confidence: float) -> ClauseMatch:
         """The match for a substantive clause of type ``chosen`` (None: unrecognized), from its similarities."""
-        order = np.argsort(-sims, kind="stable")
         if chosen is None:
-            top = order[0] if len(order) else None
+            top = int(np.argmax(sims)) if len(sims) else None
             similarity = float(sims[top]) if top is not None else 0.0
             return ClauseMatch(None, None, similarity, 0.0, self.index.entries[top] if top is not None else None,
                                None, True)
-        same = [int(j) for j in order if self.index.entries[j].clause_type == chosen]
+        rows = self._type_rows.get(chosen, np.zeros(0, dtype=np.int64))
+        same = [int(j) for j in rows[np.argsort(-sims[rows], kind="stable")]]
         if not same:  # a type without variants (the library requires them; kept for safety)
             return ClauseMatch(chosen, "non_standard", 0.0, confidence, None, None, True)
         top_entry, top_score = self.index.entries[same[0]], float(sims[same[0]])
