@@ -382,8 +382,45 @@ def rescan_version(ctx: JobContext) -> dict[str, Any] | None:
     return ctx.finish(write)
 
 
+def embed_for_search(ctx: JobContext) -> dict[str, Any] | None:
+    """Vectors for the clauses a review reads without the model (definitions, boilerplate its heading names), so
+    that precedent search finds them too ("how did we define Confidential Information?"). Queued by every
+    review and re-scan and run after it, off its clock; texts the repository has embedded before cost nothing."""
+    from review_service.ingest.segment import segment
+    from review_service.repository.service import store_embeddings, stored_clause_ids
+
+    version_id = int(ctx.payload["version_id"])
+    doc, _, _, _ = _load_version(ctx)
+    reviewer = ctx.reviewer
+    reviewer.warm_up()
+    clauses = segment(doc)
+    model_id = reviewer.embedder.model_id
+    with ctx.read() as session:
+        have = stored_clause_ids(session, version_id=version_id, model_id=model_id)
+    todo = [i for i, c in enumerate(clauses) if reviewer.classifier.is_substantive(c)
+            and not reviewer.needs_model(c) and (c.id, text_key(c.text)) not in have]
+    dim = reviewer.index.vectors.shape[1] if reviewer.index is not None else 384
+    vectors = np.zeros((len(clauses), dim), dtype=np.float32)
+    known = _KnownVectors(ctx)
+    if todo:
+        found = known([clauses[i].text for i in todo])
+        new = [i for i in todo if text_key(clauses[i].text) not in found]
+        for i in todo:
+            if i not in new:
+                vectors[i] = found[text_key(clauses[i].text)]
+        if new:
+            vectors[new] = reviewer.embedder.encode([clauses[i].text for i in new])
+
+    def write(session: Session) -> dict[str, Any]:
+        stored = store_embeddings(session, version_id=version_id, clauses=clauses, vectors=vectors,
+                                  model_id=model_id)
+        return {"stored": stored, "reused": known.reused, "embedded": stored - known.reused}
+
+    return ctx.finish(write)
+
+
 def default_handlers() -> dict[str, Handler]:
-    return {"review_version": review_version, "rescan_version": rescan_version}
+    return {"review_version": review_version, "rescan_version": rescan_version, "embed_for_search": embed_for_search}
 
 
 # ------------------------------------------------------------------------------------------ entry points

@@ -1,9 +1,10 @@
 """Precedent search over stored contract clauses: "where have we signed something like this before?".
 
 The clauses searched are those the repository keeps a vector for (``ClauseEmbedding``: every clause of a
-reviewed version the model read; clauses typed from their heading alone, definitions, titles and signature
-blocks have none and are not searched). Each distinct wording is searched once per contract, under the newest
-version that has it, so a clause carried unchanged through five versions is one hit, not five.
+reviewed version the model read, and, once the search job that follows each review has run, the definitions
+and boilerplate the review read without the model; titles and signature blocks are never searched). Each
+distinct wording is searched once per contract, under the newest version that has it, so a clause carried
+unchanged through five versions is one hit, not five.
 
 The stored vectors, their clauses and their contracts are loaded once into a :class:`StoredClauses`
 collection and kept until a review, re-scan or upload changes the stored embeddings (checked with one cheap

@@ -64,6 +64,7 @@ T = TypeVar("T")
 
 REVIEW_JOB = "review_version"
 RESCAN_JOB = "rescan_version"
+SEARCH_JOB = "embed_for_search"  # after each review: vectors for the clauses the review read without the model
 MEDIA_TYPES = {
     "pdf": "application/pdf",
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
@@ -501,26 +502,39 @@ def _text_hash(text: str) -> str:
 
 def store_embeddings(session: Session, *, version_id: int, clauses: Sequence[Any], vectors: np.ndarray,
                      model_id: str) -> int:
-    """Keep the clause vectors the model computed (rows of zeros, which needed no model, are skipped),
-    replacing those stored for this version and model. Returns how many were stored."""
+    """Keep the clause vectors given for this version and model (rows of zeros, which needed no model, are
+    skipped). A clause given no vector keeps the one stored for it while its text is unchanged (embedded for
+    precedent search alone, by the search job); the vectors of clauses that changed or are gone are removed.
+    Returns how many were stored."""
     if len(clauses) != len(vectors):
         raise ValueError("one vector per clause")
-    existing = session.scalars(select(ClauseEmbedding).where(ClauseEmbedding.version_id == version_id,
-                                                             ClauseEmbedding.model_id == model_id)).all()
-    for row in existing:
-        session.delete(row)
+    matrix = np.asarray(vectors, dtype="<f4")
+    current = {c.id: (i, _text_hash(c.text)) for i, c in enumerate(clauses)}
+    for row in session.scalars(select(ClauseEmbedding).where(ClauseEmbedding.version_id == version_id,
+                                                             ClauseEmbedding.model_id == model_id)):
+        now = current.get(row.clause_id)
+        if now is None or now[1] != row.text_sha256 or matrix[now[0]].any():
+            session.delete(row)  # gone, reworded, or replaced below
+        else:
+            row.ordinal = now[0]
     session.flush()
     stored = 0
-    matrix = np.asarray(vectors, dtype="<f4")
     for i, (clause, vector) in enumerate(zip(clauses, matrix, strict=True)):
         if not vector.any():
             continue
         session.add(ClauseEmbedding(version_id=version_id, clause_id=clause.id, ordinal=i,
-                                    text_sha256=_text_hash(clause.text), model_id=model_id, dim=int(vector.shape[0]),
-                                    vector=vector.tobytes()))
+                                    text_sha256=current[clause.id][1], model_id=model_id,
+                                    dim=int(vector.shape[0]), vector=vector.tobytes()))
         stored += 1
     session.flush()
     return stored
+
+
+def stored_clause_ids(session: Session, *, version_id: int, model_id: str) -> set[tuple[str, str]]:
+    """(clause id, text hash) of every vector stored for a version and model."""
+    rows = session.execute(select(ClauseEmbedding.clause_id, ClauseEmbedding.text_sha256).where(
+        ClauseEmbedding.version_id == version_id, ClauseEmbedding.model_id == model_id))
+    return {(clause_id, text_sha256) for clause_id, text_sha256 in rows}
 
 
 def known_vectors(session: Session, *, model_id: str, texts: Sequence[str], dim: int) -> dict[str, np.ndarray]:
@@ -536,6 +550,13 @@ def known_vectors(session: Session, *, model_id: str, texts: Sequence[str], dim:
         for text_sha256, blob in rows:
             found.setdefault(text_sha256, np.frombuffer(blob, dtype="<f4").copy())
     return found
+
+
+def _queue_search_embeddings(session: Session, version_id: int) -> None:
+    """Queue the search job for a version once (a queued one will read the newest review when it runs)."""
+    waiting = session.scalars(select(Job.payload).where(Job.kind == SEARCH_JOB, Job.status == "queued")).all()
+    if not any(p.get("version_id") == version_id for p in waiting):
+        queue.enqueue(session, kind=SEARCH_JOB, payload={"version_id": version_id})
 
 
 def record_review(session: Session, *, version_id: int, review: Any, vectors: np.ndarray | None = None,
@@ -560,6 +581,7 @@ def record_review(session: Session, *, version_id: int, review: Any, vectors: np
     if vectors is not None:
         store_embeddings(session, version_id=version_id, clauses=review.clauses, vectors=vectors,
                          model_id=review.model)
+        _queue_search_embeddings(session, version_id)
     latest = _latest_version(session, contract.id)
     if latest is not None and latest.id == version_id:
         contract.worst_severity = review.worst_severity

@@ -14,7 +14,7 @@ from api_world import build_world
 from review_service.jobs.worker import Worker
 from review_service.repository import service
 from review_service.repository.db import session_scope
-from review_service.repository.models import AuditEvent, User
+from review_service.repository.models import AuditEvent, Job, User
 from review_service.review.engine import Reviewer
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -107,6 +107,24 @@ def test_search_api_ranks_stored_clauses_and_shows_each_role_only_what_it_may_se
         event = s.query(AuditEvent).filter(AuditEvent.action == "search", AuditEvent.actor == "lee").one()
     assert event.detail["q"] == CAP and event.detail["scope"] == "contracts"
     assert set(event.detail["shown"]) == set(ids.values()) and event.ip == "testclient"
+
+
+def test_search_finds_definitions_and_boilerplate_the_review_read_without_the_model(client, repository,
+                                                                                     engine) -> None:
+    """The review leaves definitions and boilerplate named by its heading to the rules; the search job that
+    follows each review embeds them, so a lawyer looking for a definition finds it."""
+    world, ids = repository
+    hits = _search(client, world, "legal", "the definition of Customer Data: all data users submit to the service",
+                   scope="contracts", k=3)["contracts"]
+    top = hits[0]
+    assert (top["contract_id"], top["clause_type"], top["number"]) == (ids["bright"], "definitions", "1.2")
+    severability = _search(client, world, "legal", "if a provision is invalid the rest of the agreement stays in "
+                           "force", scope="contracts", k=5)["contracts"]
+    assert any(h["contract_id"] == ids["bright"] and h["number"] == "14.8" for h in severability)
+    with session_scope(engine, readonly=True) as s:
+        jobs = s.query(Job).filter(Job.kind == "embed_for_search").all()
+    assert jobs and all(j.status == "done" for j in jobs)
+    assert sum(j.result["embedded"] for j in jobs) > 0
 
 
 def test_search_api_versions_scopes_and_bad_requests(client, repository) -> None:

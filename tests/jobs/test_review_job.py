@@ -74,6 +74,15 @@ def test_review_job_reviews_an_upload_and_a_rescan_reuses_its_embeddings(engine,
         evidence = next(d for d in doc["deviations"] if d["rule"] == "payment_terms.payment_days_too_short")
         assert doc["text"][evidence["evidence"]["start"]:evidence["evidence"]["end"]] == "fifteen (15) days"
 
+    # The search job that follows: vectors for the clauses the review read without the model.
+    assert worker.run_once()
+    with session_scope(engine, readonly=True) as s:
+        search = s.scalars(select(Job).where(Job.kind == "embed_for_search")).one()
+        assert search.status == "done" and search.result["stored"] > 0
+        everything = s.scalar(select(func.count()).select_from(ClauseEmbedding)
+                              .where(ClauseEmbedding.version_id == up.version_id))
+        assert everything == stored + search.result["stored"]
+
     # Re-scan: the stored vectors replace the model; calling it would be a failure.
     monkeypatch.setattr(reviewer.embedder, "encode", lambda texts: pytest.fail(f"model called for {len(texts)}"))
     with session_scope(engine) as s:
@@ -88,6 +97,13 @@ def test_review_job_reviews_an_upload_and_a_rescan_reuses_its_embeddings(engine,
         assert job.result["before"]["review_id"] == review.id
         assert len(again.deviations) == len(review.deviations)
         assert s.scalar(select(func.count()).select_from(Deviation)) == 2 * len(review.deviations)
+    # The re-scan kept the search job's vectors (its clauses are unchanged): the next search job has nothing to do.
+    assert worker.run_once()
+    with session_scope(engine, readonly=True) as s:
+        again = s.scalars(select(Job).where(Job.kind == "embed_for_search").order_by(Job.id.desc())).first()
+        assert again.status == "done" and again.result["stored"] == 0
+        assert s.scalar(select(func.count()).select_from(ClauseEmbedding)
+                        .where(ClauseEmbedding.version_id == up.version_id)) == everything
 
 
 def test_review_job_embeds_only_the_clause_texts_the_repository_has_not_seen(engine, store, reviewer) -> None:
@@ -103,7 +119,8 @@ def test_review_job_embeds_only_the_clause_texts_the_repository_has_not_seen(eng
                                         title="NimbusDesk subscription", vendor="NimbusDesk Software",
                                         contract_type="saas", buyer=buyer, value=48_000)
     worker = Worker(engine, store=store, reviewer_factory=lambda: reviewer)
-    assert worker.run_once()
+    while worker.run_once():  # the review, then its search job
+        pass
     reviewer.embedder.clear_cache()  # the process has forgotten: the repository must remember
     texts_before = reviewer.embedder.encoded_texts
     with session_scope(engine) as s:

@@ -3,6 +3,7 @@ legal, decisions, comments, notifications, listing with visibility, renewals."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
 import numpy as np
@@ -93,6 +94,16 @@ def test_service_record_review_stores_deviations_embeddings_key_terms_and_assign
                if v.any())
     assert service.known_vectors(session, model_id="another-model", texts=texts, dim=8) == {}
     assert service.known_vectors(session, model_id="test-model", texts=texts, dim=16) == {}
+    # Storing again: a clause given no vector keeps its stored one while its text is unchanged; a reworded
+    # clause loses it; a clause given one gets it.
+    title = np.zeros_like(vectors)
+    title[0] = 1.0  # the title, embedded now (as the search job does)
+    reworded = [dataclasses.replace(c, text=c.text + " (amended)") if i == 4 else c
+                for i, c in enumerate(review.clauses)]
+    assert service.store_embeddings(session, version_id=contract.versions[0].id, clauses=reworded, vectors=title,
+                                    model_id="test-model") == 1
+    kept = service.stored_clause_ids(session, version_id=contract.versions[0].id, model_id="test-model")
+    assert kept == {(c.id, text_key(c.text)) for c in review.clauses[:4] if c.id != review.clauses[1].id}
     note = session.scalars(select(Notification).where(Notification.user_id == people.partner.id)).one()
     assert note.kind == "assigned"
     doc = service.review_document(service.latest_review(session, contract_id=contract.id))
