@@ -144,9 +144,9 @@ def _increase_capped(text: str) -> Reading | None:
     """False when price increases are left to the vendor ("at its discretion", "then-current list price")."""
     if t.percentages(text):
         return None
-    m = re.search(r"(?:sole |absolute )?discretion|then[- ]current (?:list )?(?:price|rate)s?|without (?:limit|cap)"
-                  r"|any amount", text, re.I)
-    if m and re.search(r"increase|adjust|change|raise|modify", text, re.I):
+    m = re.search(r"(?:sole |absolute )?discretion|then[- ]current (?:[\w-]+ ){0,2}(?:price|rate|fee|charge)s?"
+                  r"|without (?:limit|cap)|any amount", text, re.I)
+    if m and re.search(r"increase|adjust|change|raise|modify|revis|vary", text, re.I):
         return Reading("", False, m.start(), m.end(), m.group(0))
     return None
 
@@ -389,7 +389,8 @@ READERS: dict[str, Callable[[str], Reading | None]] = {
     "cyber_eo_cover": lambda s: _money_in(
         s, r"cyber|errors and omissions|\bE&O\b|professional (?:indemnity|liability)|technology"),
     "availability_percent": lambda s: _percent_in(s, r"availab|uptime|up time", minimum=80.0),
-    "renewal_increase_percent": lambda s: _percent_in(s, r"increase|adjust|uplift|raise", minimum=0.0),
+    "renewal_increase_percent": lambda s: _percent_in(s, r"increase|adjust|uplift|raise|revis|vary|index",
+                                                      minimum=0.0),
     "audits_per_year": _audits_per_year,
     "audit_notice_days": lambda s: _durations_in(s, r"audit|inspect", r"within .* after the audit", pick=min),
     "non_solicit_months": lambda s: _durations_in(s, r"solicit|hire|employ|engage", unit="months", pick=max),

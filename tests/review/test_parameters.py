@@ -25,6 +25,10 @@ from review_service.review.parameters import read_parameters, right_held_by
         ("breach_notice_time_stated", "Vendor will notify Customer of any security breach without undue delay.", False),
         ("availability_percent", "The Service will be available 99.5% of the time each month.", 99.5),
         ("increase_capped", "Vendor may increase the fees for any renewal term at its sole discretion.", False),
+        ("increase_capped", "On renewal Licensor may adjust the annual fee to its then-current maintenance rates.",
+         False),
+        ("renewal_increase_percent", "The Supplier may revise the Charges each year by the greater of seven per cent "
+         "and the rise in the Retail Prices Index.", 7.0),
     ],
 )
 def test_parameters_read_values(name: str, text: str, value) -> None:
