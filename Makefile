@@ -47,6 +47,7 @@ eval: $(STAMP)
 	$(BIN)/python -m eval.corpus
 	$(BIN)/python -m eval.acord
 	$(BIN)/python -m eval.review_speed
+	$(BIN)/python -m eval.measured
 
 # The clause model (models/clause_classifier/, see its README) from the CUAD development contracts in
 # ../shared/data/cuad (DATA=... for another folder), from the train contracts listed beside it (CONTRACTS= to
