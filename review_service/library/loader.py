@@ -28,6 +28,8 @@ class LibraryText:
     position_id: str | None
     text: str
     style: Style
+    #: False for a wording kept only to recognise the type (see schema.Variant.offered).
+    offered: bool = True
 
 
 @dataclass(frozen=True)
@@ -66,7 +68,7 @@ class Library:
         """Every variant of every clause type, labelled; what the index builder embeds."""
         for clause in self.clause_types.values():
             for position, position_id, variant in clause.variants():
-                yield LibraryText(clause.id, position, position_id, variant.text, variant.style)
+                yield LibraryText(clause.id, position, position_id, variant.text, variant.style, variant.offered)
 
 
 def default_library_dir() -> Path:

@@ -82,6 +82,9 @@ class Variant(_Model):
 
     text: Text
     style: Style
+    # False: a wording that helps recognise the clause type (a DPA's routine sections under data_protection) but
+    # is not the language to put to the vendor; a deviation's approved text never comes from it.
+    offered: bool = True
 
 
 class Bound(_Model):
@@ -301,6 +304,12 @@ class ClauseType(_Model):
     standard: list[Variant] = Field(min_length=1)
     fallbacks: list[Fallback] = Field(default_factory=list)
     red_flags: list[RedFlag] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _first_standard_is_offered(self) -> ClauseType:
+        if not self.standard[0].offered:
+            raise ValueError("the first standard variant is the language proposed by default: it must be offered")
+        return self
 
     @model_validator(mode="after")
     def _boilerplate_is_plain(self) -> ClauseType:

@@ -373,7 +373,8 @@ class Classifier:
         if not same:  # a type without variants (the library requires them; kept for safety)
             return ClauseMatch(chosen, "non_standard", 0.0, confidence, None, None, True)
         top_entry, top_score = self.index.entries[same[0]], float(sims[same[0]])
-        approved = next((self.index.entries[j] for j in same if self.index.entries[j].position != "red_flag"), None)
+        approved = next((self.index.entries[j] for j in same if self.index.entries[j].position != "red_flag"
+                         and self.index.entries[j].offered), None)
         position: MatchPosition = top_entry.position if top_score >= POSITION_THRESHOLD else "non_standard"
         flags: dict[str | None, LibraryText] = {}
         if position == "red_flag":

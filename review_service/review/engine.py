@@ -272,7 +272,6 @@ class Reviewer:
         readings = read_parameters(readable, clause.text)
         terms = {r.name: r.value for r in readings}
         library_text = (match.nearest_approved.text if match.nearest_approved else ct.standard[0].text)
-        fallback = _fallback_text(ct, match)
         found: list[Deviation] = []
         decided: set[str] = set()  # rules a parameter reading settled, for or against
         for reading in readings:
@@ -285,7 +284,7 @@ class Reviewer:
                     clause.id, ct.id, f"{ct.id}.{bound.rule}", "parameter", bound.severity,
                     _parameter_message(ct, param.name, reading, bound),
                     Evidence(reading.text, clause.start + reading.start, clause.start + reading.end),
-                    library_text, fallback, [],
+                    library_text, _fallback_text(ct, match, bound.rule), [],
                 ))
         for flag_text in match.red_flags:
             if flag_text.position_id in decided:
@@ -298,13 +297,14 @@ class Reviewer:
                 continue
             found.append(Deviation(
                 clause.id, ct.id, f"{ct.id}.{flag.id}", "red_flag", flag.severity,
-                f"{ct.title}: {flag.description}", _evidence(clause), library_text, fallback, [],
+                f"{ct.title}: {flag.description}", _evidence(clause), library_text,
+                _fallback_text(ct, match, flag.id), [],
             ))
         if match.position == "non_standard" and not found:
             found.append(Deviation(
                 clause.id, ct.id, f"{ct.id}.non_standard", "non_standard", "info",
                 f"{ct.title}: worded unlike any approved or known position; compare it with the library text.",
-                _evidence(clause), library_text, fallback, [],
+                _evidence(clause), library_text, _fallback_text(ct, match), [],
             ))
         return found, terms
 
@@ -375,7 +375,7 @@ def _confidentiality_direction(doc: Document, clauses: list[Clause], matches: li
             approved = ct.standard[0].text
             deviations.append(Deviation(
                 first.id, ct.id, rule, "red_flag", flag.severity, f"{ct.title}: {flag.description}", _evidence(first),
-                approved, _fallback_text(ct, None), [],
+                approved, _fallback_text(ct, None, flag.id), [],
             ))
     return deviations
 
@@ -455,10 +455,21 @@ def _evidence(clause: Clause) -> Evidence:
     return Evidence(clause.text, clause.start, clause.end)
 
 
-def _fallback_text(ct: ClauseType, match: ClauseMatch | None) -> str | None:
-    if not ct.fallbacks:
+def _fallback_text(ct: ClauseType, match: ClauseMatch | None, rule: str | None = None) -> str | None:
+    """The approved fallback that answers a deviation, in the drafting style of the nearest approved variant.
+
+    For a rule that a parameter's bound judges (``payment_days_too_short``, or a red flag paired with a bound),
+    only a fallback that sets that parameter answers it: none for a position no fallback softens (the vendor
+    training models on customer data), where the standard language is the only answer. A rule with no
+    parameter, or no rule (non-standard wording, a missing clause), takes the clause type's first fallback.
+    """
+    fallbacks = ct.fallbacks
+    judged = {p.name for p in ct.parameters for _, b in p.bounds() if rule and b.rule == rule}
+    if judged:
+        fallbacks = [f for f in fallbacks if judged & set(f.values)]
+    if not fallbacks:
         return None
-    texts = ct.fallbacks[0].texts
+    texts = fallbacks[0].texts
     style = match.nearest_approved.style if match and match.nearest_approved else None
     return next((v.text for v in texts if v.style == style), texts[0].text)
 

@@ -52,9 +52,16 @@ def terminal_report(console: Console, review: Review, name: str) -> None:
                 console.print(f"  [green]offer:[/] {escape(d.fallback_text)}")
             elif d.library_text and d.kind == "missing":
                 console.print(f"  [green]add:[/] {escape(d.library_text)}")
+            elif d.library_text and d.kind in NO_COMPROMISE:
+                console.print(f"  [green]ask for:[/] {escape(d.library_text)} [dim](no approved fallback softens "
+                              "this)[/]")
     t = review.timings
     console.print(f"[dim]{len(review.clauses)} clauses · library {review.library_version[:12]} · {review.model} · "
                   + " · ".join(f"{k} {v * 1000:.0f} ms" for k, v in t.items()) + "[/]")
+
+
+# Deviations that the library's approved language answers when no fallback does.
+NO_COMPROMISE = ("parameter", "red_flag")
 
 
 def markdown_report(review: Review, name: str) -> str:
@@ -76,5 +83,7 @@ def markdown_report(review: Review, name: str) -> str:
                 lines += ["Redline to the approved text: " + render_redline(d.redline), ""]
             if d.fallback_text:
                 lines += [f"**Fallback to offer:** {d.fallback_text}", ""]
+            elif d.library_text and d.kind in NO_COMPROMISE:
+                lines += [f"**No approved fallback; ask for the approved text:** {d.library_text}", ""]
     lines += [f"_Library {review.library_version[:12]}, model {review.model}._", ""]
     return "\n".join(lines)

@@ -131,6 +131,14 @@ def test_schema_red_flag_cues_must_appear_in_its_examples_and_gate_the_position(
         RedFlag.model_validate({**seat, "texts": [*seat["texts"], {"style": "uk", "text": "The courts of Kent."}]})
 
 
+def test_schema_variants_are_offered_unless_marked_and_the_first_standard_must_be():
+    assert Variant.model_validate({"text": "t", "style": "plain"}).offered is True
+    hidden = {"text": "Recognition only.", "style": "uk", "offered": False}
+    ClauseType.model_validate({**MINIMAL, "standard": [*MINIMAL["standard"], hidden]})
+    with pytest.raises(ValidationError, match="must be offered"):
+        ClauseType.model_validate({**MINIMAL, "standard": [hidden, *MINIMAL["standard"]]})
+
+
 def test_schema_limit_needs_exactly_one_reference():
     with pytest.raises(ValidationError, match="exactly one"):
         Limit.model_validate({"severity": "low", "rule": "r"})

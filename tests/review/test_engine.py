@@ -63,6 +63,21 @@ def test_engine_deviation_carries_evidence_offsets_fallback_and_redline(nimbus) 
             assert text[d.evidence.start:d.evidence.end] == d.evidence.text
 
 
+def test_engine_answers_each_deviation_with_offered_language_and_the_fallback_for_its_rule(reviewer,
+                                                                                          nimbus) -> None:
+    """The approved text beside a deviation never comes from a recognition-only variant (a DPA's routine
+    sections), and the fallback offered is the one that answers the rule: none softens training on customer
+    data, so none is offered, while breach notice gets the 72-hour fallback."""
+    recognition = {v.text for ct in reviewer.library.clause_types.values()
+                   for v in [*ct.standard, *(t for f in ct.fallbacks for t in f.texts)] if not v.offered}
+    assert recognition, "the shipped library has recognition-only variants"
+    assert all(d.library_text not in recognition for d in nimbus.deviations)
+    use = next(d for d in nimbus.deviations if d.rule == "data_protection.vendor_uses_customer_data")
+    assert use.fallback_text is None and use.library_text
+    notice = next(d for d in nimbus.deviations if d.rule == "data_protection.breach_notice_time_missing")
+    assert "72" in (notice.fallback_text or "")
+
+
 def test_engine_route_and_reasons(nimbus) -> None:
     # The cap protects only the vendor: critical, so the general counsel sees it whatever the value.
     assert nimbus.worst_severity == "critical"
