@@ -348,17 +348,22 @@ class Classifier:
         return out
 
     def _decide_by_rule(self, tsims: np.ndarray, heading_types: dict[str, float]) -> tuple[str | None, float]:
-        scored = {t: float(tsims[i]) + heading_types.get(t, 0.0) for i, t in enumerate(self.types)
-                  if tsims[i] > -1.0}
-        if not scored:
+        # Each type's nearest similarity plus its heading bonus; types with no variant (-1) take no part.
+        scores = np.where(tsims > -1.0, tsims.astype(np.float64), -np.inf)
+        for t, bonus in heading_types.items():
+            scores[self._type_index[t]] += bonus
+        valid = int(np.count_nonzero(np.isfinite(scores)))
+        if not valid:
             return None, 0.0
-        chosen = max(scored, key=lambda t: scored[t])
-        top = float(tsims[self._type_index[chosen]])
+        best = int(np.argmax(scores))  # the first of equals, in type order, as max() over the types was
+        chosen = self.types[best]
+        top = float(tsims[best])
         threshold = HEADING_TYPE_THRESHOLD if chosen in heading_types else TYPE_THRESHOLD
         if top < threshold:
             return None, 0.0
-        ranked = sorted(scored.values(), reverse=True)
-        margin = ranked[0] - (ranked[1] if len(ranked) > 1 else 0.0)
+        first = scores[best]
+        scores[best] = -np.inf
+        margin = float(first - (scores.max() if valid > 1 else 0.0))
         return chosen, float(min(1.0, max(0.0, 0.5 * top + margin + (0.2 if chosen in heading_types else 0))))
 
     def _position(self, sims: np.ndarray, chosen: str | None, confidence: float) -> ClauseMatch:

@@ -1300,6 +1300,12 @@ def jurisdictions(text: str) -> list[Jurisdiction]:
     A place that the country of a sibling place contains is kept (the caller decides), except in
     :func:`governing_law`, which drops it.
     """
+    return list(_jurisdictions(text))
+
+
+# A governing-law clause is read three times (governing law, venue, arbitration seat): read it once.
+@functools.lru_cache(maxsize=256)
+def _jurisdictions(text: str) -> tuple[Jurisdiction, ...]:
     ms = _attach_localities(text, _mentions(text))
     sentences = _Sentences(text) if len(ms) > 8 else None
     out: list[Jurisdiction] = []
@@ -1323,7 +1329,7 @@ def jurisdictions(text: str) -> list[Jurisdiction]:
         name = m.name or (m.locality or "")
         kind: JurisdictionKind = m.kind if m.name else "locality"
         out.append(Jurisdiction(name, kind, m.country, m.start, m.end, text[m.start : m.end], role, m.locality))
-    return out
+    return tuple(out)
 
 
 def _with_role(text: str, role: JurisdictionRole) -> list[Jurisdiction]:
