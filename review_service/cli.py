@@ -552,13 +552,13 @@ def import_contracts(
     from sqlalchemy import select
 
     from review_service.ingest import extract_bytes
-    from review_service.jobs.worker import Worker, review_version
+    from review_service.jobs.worker import Worker, embed_for_search, review_version
     from review_service.repository import audit, service
     from review_service.repository.db import database_url, get_engine, session_scope
     from review_service.repository.files import default_store, sha256_of
     from review_service.repository.migrations import upgrade
     from review_service.repository.models import CONTRACT_STATES, Contract, Job, User
-    from review_service.repository.service import REVIEW_JOB
+    from review_service.repository.service import REVIEW_JOB, SEARCH_JOB
     from review_service.review.engine import CONTRACT_TYPES, Reviewer
 
     try:
@@ -635,12 +635,21 @@ def import_contracts(
     if jobs:
         reviewer = Reviewer()
         shared = _OneModelCallAtATime(reviewer)
-        pool = [Worker(engine, store=store, handlers={REVIEW_JOB: review_version}, reviewer_factory=lambda: shared)
-                for _ in range(workers)]
+        # The pool also runs the search jobs the reviews queue (definitions and boilerplate embedded for
+        # precedent search), so that an imported repository is searchable when the command returns.
+        pool = [Worker(engine, store=store, handlers={REVIEW_JOB: review_version, SEARCH_JOB: embed_for_search},
+                       reviewer_factory=lambda: shared) for _ in range(workers)]
+        versions = {int(i["version_id"]) for i in imported}
 
         def finished() -> list[Job]:
             with session_scope(engine, readonly=True) as s:
                 return list(s.scalars(select(Job).where(Job.id.in_(list(jobs)), Job.status.in_(("done", "failed")))))
+
+        def indexing() -> int:
+            with session_scope(engine, readonly=True) as s:
+                waiting = s.scalars(select(Job.payload).where(Job.kind == SEARCH_JOB,
+                                                              Job.status.in_(("queued", "running"))))
+                return sum(1 for p in waiting if int(p.get("version_id", -1)) in versions)
 
         try:
             reviewer.warm_up()
@@ -653,6 +662,14 @@ def import_contracts(
                     bar.update(task, completed=len(done))
                     time.sleep(0.5)
                 bar.update(task, completed=len(jobs))
+            with Progress(TextColumn("indexing for search"), BarColumn(), MofNCompleteColumn(),
+                          TimeElapsedColumn(), console=err) as bar:
+                total = indexing()
+                task = bar.add_task("index", total=total)
+                while (left := indexing()) > 0:
+                    bar.update(task, completed=total - left)
+                    time.sleep(0.5)
+                bar.update(task, completed=total)
         except KeyboardInterrupt:
             err.print("interrupted: run the same `vetted import` again to carry on")
             raise typer.Exit(code=130) from None

@@ -10,6 +10,8 @@ import pytest
 from api_world import build_world
 
 from review_service.jobs.worker import Worker
+from review_service.repository.db import session_scope
+from review_service.repository.models import Job
 from review_service.review.engine import Reviewer
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -158,3 +160,7 @@ def test_vetted_import_loads_a_folder_skips_duplicates_and_reports_failures(clie
     assert "imported 0, skipped 3 already stored, failed 2" in again.output
     imports = client.get("/api/audit?action=contract.import", headers=world.headers("admin")).json()
     assert imports["total"] == 2
+    # The import also ran the search jobs its reviews queued: nothing is left waiting for a worker.
+    with session_scope(engine, readonly=True) as s:
+        search = s.query(Job).filter(Job.kind == "embed_for_search").all()
+    assert len(search) == 2 and all(j.status == "done" for j in search)
