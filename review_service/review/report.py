@@ -48,10 +48,13 @@ def terminal_report(console: Console, review: Review, name: str) -> None:
             if d.evidence is not None:
                 quote = " ".join(d.evidence.text.split())
                 console.print(f"  [dim]evidence:[/] “{escape(quote[:400])}{'…' if len(quote) > 400 else ''}”")
-            if d.fallback_text:
-                console.print(f"  [green]offer:[/] {escape(d.fallback_text)}")
-            elif d.library_text and d.kind == "missing":
+            if d.kind == "missing" and d.library_text:
+                # A missing clause is answered with the standard language; the fallback is the compromise.
                 console.print(f"  [green]add:[/] {escape(d.library_text)}")
+                if d.fallback_text:
+                    console.print(f"  [green]if the vendor pushes back:[/] {escape(d.fallback_text)}")
+            elif d.fallback_text:
+                console.print(f"  [green]offer:[/] {escape(d.fallback_text)}")
             elif d.library_text and d.kind in NO_COMPROMISE:
                 console.print(f"  [green]ask for:[/] {escape(d.library_text)} [dim](no approved fallback softens "
                               "this)[/]")
@@ -81,7 +84,11 @@ def markdown_report(review: Review, name: str) -> str:
                 lines += ["> " + " ".join(d.evidence.text.split()), ""]
             if d.redline:
                 lines += ["Redline to the approved text: " + render_redline(d.redline), ""]
-            if d.fallback_text:
+            if d.kind == "missing" and d.library_text:
+                lines += [f"**Add:** {d.library_text}", ""]
+                if d.fallback_text:
+                    lines += [f"**If the vendor pushes back:** {d.fallback_text}", ""]
+            elif d.fallback_text:
                 lines += [f"**Fallback to offer:** {d.fallback_text}", ""]
             elif d.library_text and d.kind in NO_COMPROMISE:
                 lines += [f"**No approved fallback; ask for the approved text:** {d.library_text}", ""]
