@@ -162,6 +162,19 @@ def test_web_contract_page_is_audited_and_decisions_go_through_the_api_rules(cli
     assert "Comment added." in comment.text and "@pat vendor agreed" in comment.text
 
 
+def test_web_deviation_without_a_fallback_says_to_hold_to_the_approved_text(client, world) -> None:
+    contract_id = world.contract(reviewed=False)
+    with session_scope(world.engine, readonly=True) as s:
+        version = s.get(Contract, contract_id).versions[0]
+        text = world.store.read(version.file_sha256).decode()
+        version_id = version.id
+    world.review(version_id, text, with_fallback=False)
+    sign_in(client, "lee")
+    page = client.get(f"/contracts/{contract_id}").text
+    assert "No approved fallback" in page and "ask for the approved library text" in page
+    assert "Offer the fallback" not in page
+
+
 def test_web_procurement_cannot_decide_and_sees_the_decision(client, world) -> None:
     contract_id = world.contract()
     deviation_id = world.deviation_id(contract_id)
