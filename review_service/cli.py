@@ -639,7 +639,7 @@ def import_contracts(
         # precedent search), so that an imported repository is searchable when the command returns.
         pool = [Worker(engine, store=store, handlers={REVIEW_JOB: review_version, SEARCH_JOB: embed_for_search},
                        reviewer_factory=lambda: shared) for _ in range(workers)]
-        versions = {int(i["version_id"]) for i in imported}
+        versions = {v for i in imported if isinstance(v := i["version_id"], int)}
 
         def finished() -> list[Job]:
             with session_scope(engine, readonly=True) as s:

@@ -399,17 +399,8 @@ def embed_for_search(ctx: JobContext) -> dict[str, Any] | None:
         have = stored_clause_ids(session, version_id=version_id, model_id=model_id)
     todo = [i for i, c in enumerate(clauses) if reviewer.classifier.is_substantive(c)
             and not reviewer.needs_model(c) and (c.id, text_key(c.text)) not in have]
-    dim = reviewer.index.vectors.shape[1] if reviewer.index is not None else 384
-    vectors = np.zeros((len(clauses), dim), dtype=np.float32)
     known = _KnownVectors(ctx)
-    if todo:
-        found = known([clauses[i].text for i in todo])
-        new = [i for i in todo if text_key(clauses[i].text) not in found]
-        for i in todo:
-            if i not in new:
-                vectors[i] = found[text_key(clauses[i].text)]
-        if new:
-            vectors[new] = reviewer.embedder.encode([clauses[i].text for i in new])
+    vectors = reviewer.vectors(clauses, todo, known)
 
     def write(session: Session) -> dict[str, Any]:
         stored = store_embeddings(session, version_id=version_id, clauses=clauses, vectors=vectors,

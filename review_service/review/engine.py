@@ -125,6 +125,10 @@ class Review:
         }
 
 
+# Vectors already computed for some texts, by the sha256 of the text (Reviewer.vectors).
+KnownVectors = Callable[[list[str]], dict[str, np.ndarray]]
+
+
 class Reviewer:
     """Holds the library, model and index, loaded once (``warm_up``), and reviews documents."""
 
@@ -191,25 +195,27 @@ class Reviewer:
         return bool(self.classifier.is_substantive(clause) and clause.kind != "definition"
                     and self.heading_decides(clause) is None)
 
-    def embed(self, clauses: list[Clause],
-              known: Callable[[list[str]], dict[str, np.ndarray]] | None = None) -> np.ndarray:
-        """One vector per clause that needs the model, zeros for the others. ``known`` gives the vectors already
-        computed for some texts (by the sha256 of the text: the repository's, for an upload or a re-scan); only
-        the remaining texts go through the model."""
+    def embed(self, clauses: list[Clause], known: KnownVectors | None = None) -> np.ndarray:
+        """One vector per clause that needs the model, zeros for the others (see :meth:`vectors`)."""
+        return self.vectors(clauses, [i for i, c in enumerate(clauses) if self.needs_model(c)], known)
+
+    def vectors(self, clauses: list[Clause], rows: list[int], known: KnownVectors | None = None) -> np.ndarray:
+        """Vectors for the clauses at ``rows``, zeros elsewhere. ``known`` gives the vectors already computed for
+        some texts (by the sha256 of the text: the repository's, for an upload or a re-scan); only the remaining
+        texts go through the model."""
         dim = self.index.vectors.shape[1] if self.index is not None else 384
-        vectors = np.zeros((len(clauses), dim), dtype=np.float32)
-        rows = [i for i, c in enumerate(clauses) if self.needs_model(c)]
+        out = np.zeros((len(clauses), dim), dtype=np.float32)
         found = known([clauses[i].text for i in rows]) if known and rows else {}
         todo = []
         for i in rows:
             vector = found.get(text_key(clauses[i].text))
             if vector is not None and vector.shape == (dim,):
-                vectors[i] = vector
+                out[i] = vector
             else:
                 todo.append(i)
         if todo:
-            vectors[todo] = self.embedder.encode([clauses[i].text for i in todo])
-        return vectors
+            out[todo] = self.embedder.encode([clauses[i].text for i in todo])
+        return out
 
     # -- after the model: what a re-scan repeats from stored vectors
     def assess(self, doc: Document, clauses: list[Clause], vectors: np.ndarray, *, contract_type: str,
