@@ -1303,8 +1303,10 @@ def jurisdictions(text: str) -> list[Jurisdiction]:
     return list(_jurisdictions(text))
 
 
-# A governing-law clause is read three times (governing law, venue, arbitration seat): read it once.
-@functools.lru_cache(maxsize=256)
+# A governing-law clause is read three times in a row (governing law, venue, arbitration seat): read it once.
+# One entry only: the saving is within a clause, and nothing is remembered from one review to the next (the
+# speed evaluation's cold re-assessment stays cold).
+@functools.lru_cache(maxsize=1)
 def _jurisdictions(text: str) -> tuple[Jurisdiction, ...]:
     ms = _attach_localities(text, _mentions(text))
     sentences = _Sentences(text) if len(ms) > 8 else None
