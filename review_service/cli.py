@@ -509,22 +509,6 @@ def _import_metadata(path: Path | None) -> dict[str, dict[str, str]]:
                 for row in reader if row.get("file")}
 
 
-class _OneModelCallAtATime:
-    """A reviewer shared by several worker threads: extraction, segmentation and assessment run in parallel,
-    the model's calls one at a time (its tokenizer and the embedding cache are not safe across threads)."""
-
-    def __init__(self, reviewer: Any) -> None:
-        self._reviewer = reviewer
-        self._lock = threading.Lock()
-
-    def embed(self, clauses: Any, known: Any = None) -> Any:
-        with self._lock:
-            return self._reviewer.embed(clauses, known=known)
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._reviewer, name)
-
-
 @app.command("import")
 def import_contracts(
     folder: Annotated[Path, typer.Argument(help="A folder of contracts (PDF, DOCX, TXT), searched recursively.",
@@ -633,12 +617,13 @@ def import_contracts(
             jobs[up.job_id] = rel
 
     if jobs:
+        # One reviewer for the pool: extraction, segmentation and assessment run in parallel, and the embedder
+        # runs one encode at a time itself.
         reviewer = Reviewer()
-        shared = _OneModelCallAtATime(reviewer)
         # The pool also runs the search jobs the reviews queue (definitions and boilerplate embedded for
         # precedent search), so that an imported repository is searchable when the command returns.
         pool = [Worker(engine, store=store, handlers={REVIEW_JOB: review_version, SEARCH_JOB: embed_for_search},
-                       reviewer_factory=lambda: shared) for _ in range(workers)]
+                       reviewer_factory=lambda: reviewer) for _ in range(workers)]
         versions = {v for i in imported if isinstance(v := i["version_id"], int)}
 
         def finished() -> list[Job]:

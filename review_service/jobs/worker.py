@@ -319,9 +319,8 @@ class _KnownVectors:
         from review_service.repository.service import known_vectors
 
         reviewer = self.ctx.reviewer
-        dim = reviewer.index.vectors.shape[1] if reviewer.index is not None else 384
         with self.ctx.read() as session:
-            found = known_vectors(session, model_id=reviewer.embedder.model_id, texts=texts, dim=dim)
+            found = known_vectors(session, model_id=reviewer.embedder.model_id, texts=texts, dim=reviewer.dim)
         self.reused = sum(text_key(t) in found for t in texts)
         return found
 

@@ -12,7 +12,6 @@ transaction, so a change and its record commit together. Authorisation (who may 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import logging
 import re
 from collections.abc import Callable, Iterable, Sequence
@@ -28,6 +27,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from review_service.errors import EmptyFileError, FileTooLargeError
 from review_service.jobs import queue
+from review_service.matching.embed import text_key
 from review_service.repository import audit
 from review_service.repository.db import session_scope
 from review_service.repository.errors import (
@@ -496,10 +496,6 @@ def read_version_file(session: Session, *, store: FileStore, version_id: int) ->
 # ------------------------------------------------------------------------------------------ reviews
 
 
-def _text_hash(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-
 def store_embeddings(session: Session, *, version_id: int, clauses: Sequence[Any], vectors: np.ndarray,
                      model_id: str) -> int:
     """Keep the clause vectors given for this version and model (rows of zeros, which needed no model, are
@@ -509,7 +505,7 @@ def store_embeddings(session: Session, *, version_id: int, clauses: Sequence[Any
     if len(clauses) != len(vectors):
         raise ValueError("one vector per clause")
     matrix = np.asarray(vectors, dtype="<f4")
-    current = {c.id: (i, _text_hash(c.text)) for i, c in enumerate(clauses)}
+    current = {c.id: (i, text_key(c.text)) for i, c in enumerate(clauses)}
     for row in session.scalars(select(ClauseEmbedding).where(ClauseEmbedding.version_id == version_id,
                                                              ClauseEmbedding.model_id == model_id)):
         now = current.get(row.clause_id)
@@ -541,7 +537,7 @@ def known_vectors(session: Session, *, model_id: str, texts: Sequence[str], dim:
     """The vectors the repository already holds for these exact texts under ``model_id``, from any contract and
     version, by the sha256 of the text. Vendor paper repeats (a new version, the same vendor's next deal), so
     an upload or a re-scan sends only the texts never seen before through the model."""
-    wanted = sorted({_text_hash(t) for t in texts})
+    wanted = sorted({text_key(t) for t in texts})
     found: dict[str, np.ndarray] = {}
     for i in range(0, len(wanted), 500):  # SQLite caps the parameters of one statement
         rows = session.execute(select(ClauseEmbedding.text_sha256, ClauseEmbedding.vector).where(

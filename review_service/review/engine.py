@@ -188,6 +188,11 @@ class Reviewer:
             return None
         return exact[0]
 
+    @property
+    def dim(self) -> int:
+        """The length of the index's (and the model's) vectors."""
+        return int(self.index.vectors.shape[1]) if self.index is not None else 384
+
     def needs_model(self, clause: Clause) -> bool:
         """Whether a clause gets a vector from the model: titles, signatures, definitions and boilerplate named
         by its heading do not."""
@@ -203,7 +208,7 @@ class Reviewer:
         """Vectors for the clauses at ``rows``, zeros elsewhere. ``known`` gives the vectors already computed for
         some texts (by the sha256 of the text: the repository's, for an upload or a re-scan); only the remaining
         texts go through the model."""
-        dim = self.index.vectors.shape[1] if self.index is not None else 384
+        dim = self.dim
         out = np.zeros((len(clauses), dim), dtype=np.float32)
         found = known([clauses[i].text for i in rows]) if known and rows else {}
         todo = []
