@@ -6,9 +6,9 @@ What goes in, for each deviation above ``info`` in the review:
 - the vendor's clause as the draft has it (or a note that the clause is missing);
 - what is wrong, in plain words for someone outside the company: the engine's message with the internal
   vocabulary (the playbook, the library) taken out;
-- the language proposed instead, with the changes marked like tracked changes (the vendor's words struck
-  through in red, ours underlined in blue) and once more as clean text: the fallback language when legal chose
-  the fallback, the approved language otherwise;
+- the language proposed instead, once as Word tracked changes to the vendor's clause (the vendor's words as
+  deletions, ours as insertions, which the vendor can accept or reject in Word) and once more as clean text: the
+  fallback language when legal chose the fallback, the approved language otherwise;
 - legal's decision and comments: the comment legal gave with the decision, and the comments legal wrote on that
   deviation. Comments by others and general comments on the contract are internal and stay out.
 
@@ -17,6 +17,9 @@ context are internal and never written.
 
 ``gather`` reads the stored review, decisions and comments (no HTTP); ``build_docx`` turns what it gathered into
 the document's bytes.
+
+python-docx has no API for revisions, so the tracked changes are ``w:ins`` and ``w:del`` elements written with
+``docx.oxml``, authored by whoever prepared the response and dated when it was prepared.
 """
 
 from __future__ import annotations
@@ -30,6 +33,8 @@ from typing import Any
 from docx import Document as new_document
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_COLOR_INDEX
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 from docx.text.paragraph import Paragraph
 from sqlalchemy import select
@@ -41,9 +46,8 @@ from review_service.review.redline import redline
 
 MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 LEGAL_ROLES = frozenset({"legal", "senior_legal"})
-DELETED = RGBColor(0xC0, 0x1C, 0x1C)
-INSERTED = RGBColor(0x1F, 0x4E, 0xC8)
 MUTED = RGBColor(0x55, 0x5F, 0x6D)
+REVISION_AUTHOR = "Vetted"  # the tracked changes' author when the preparer has no name
 
 # What the response says about each of legal's decisions (None: legal has not decided yet).
 POSITIONS = {
@@ -110,7 +114,7 @@ class VendorResponse:
     version_number: int
     filename: str
     reviewed_at: dt.datetime
-    prepared_by: str
+    prepared_by: str  # display name, else username
     prepared_at: dt.datetime
     changes: list[ResponsePoint]  # reject, fallback or undecided
     accepted: list[ResponsePoint]
@@ -267,7 +271,8 @@ def gather(session: Session, contract: Contract, *, prepared_by: User, version_n
     return VendorResponse(
         contract_id=contract.id, title=contract.title, vendor=contract.vendor, contract_type=contract.contract_type,
         state=contract.state, version_number=version.number, filename=version.filename,
-        reviewed_at=review.created_at, prepared_by=prepared_by.display_name,
+        reviewed_at=review.created_at,
+        prepared_by=(prepared_by.display_name or "").strip() or prepared_by.username,
         prepared_at=now or dt.datetime.now(dt.UTC),
         changes=[p for _, p in points if p.decision != "accept"],
         accepted=[p for _, p in points if p.decision == "accept"])
@@ -285,19 +290,74 @@ def _label(paragraph: Paragraph, label: str) -> None:
     run.bold = True
 
 
-def _redline_paragraph(paragraph: Paragraph, runs: list[dict[str, str]]) -> None:
-    """The redline as tracked-style formatting: deletions struck through in red, insertions underlined in
-    blue (in words too, for readers who print in black and white: the legend says which is which)."""
-    for i, r in enumerate(runs):
-        if i:
-            paragraph.add_run(" ")  # the space between runs is neither struck nor underlined
-        run = paragraph.add_run(r["text"])
-        if r["op"] == "delete":
-            run.font.strike = True
-            run.font.color.rgb = DELETED
-        elif r["op"] == "insert":
-            run.font.underline = True
-            run.font.color.rgb = INSERTED
+def _revision_date(at: dt.datetime) -> str:
+    """``w:date``: ISO 8601 in UTC to the second, as Word writes it (a naive time is taken as UTC)."""
+    if at.tzinfo is not None:
+        at = at.astimezone(dt.UTC)
+    return f"{at:%Y-%m-%dT%H:%M:%S}Z"
+
+
+class _Revisions:
+    """The document's tracked changes: one author and date for all of them, and ids unique in the document."""
+
+    def __init__(self, doc: Any, author: str, at: dt.datetime) -> None:
+        self.author = author.strip() or REVISION_AUTHOR
+        self.date = _revision_date(at)
+        taken = [int(v) for v in doc.element.xpath("//@w:id") if str(v).isdigit()]
+        self._next = max(taken, default=0) + 1
+
+    def _run(self, text: str, text_tag: str) -> Any:
+        run = OxmlElement("w:r")
+        t = OxmlElement(text_tag)
+        t.text = text
+        if text != text.strip():
+            t.set(qn("xml:space"), "preserve")
+        run.append(t)
+        return run
+
+    def add(self, paragraph: Paragraph, op: str, text: str) -> None:
+        """Append ``text`` to ``paragraph``: as a plain run (``equal``), a tracked deletion (``delete``: ``w:del``
+        around a run whose text is ``w:delText``) or a tracked insertion (``insert``: ``w:ins``)."""
+        if op == "equal":
+            paragraph.add_run(text)
+            return
+        tag, text_tag = ("w:del", "w:delText") if op == "delete" else ("w:ins", "w:t")
+        change = OxmlElement(tag)
+        change.set(qn("w:id"), str(self._next))
+        change.set(qn("w:author"), self.author)
+        change.set(qn("w:date"), self.date)
+        self._next += 1
+        change.append(self._run(text, text_tag))
+        paragraph._p.append(change)
+
+
+def _redline_paragraph(paragraph: Paragraph, runs: list[dict[str, str]], revisions: _Revisions) -> None:
+    """The redline as Word tracked changes: deletions of the vendor's words, insertions of ours, unchanged words
+    as plain text. Word draws the changes itself, so the runs carry no strike, underline or colour.
+
+    The space between two runs belongs to whichever reading needs it, so that accepting every change gives the
+    proposed text and rejecting every change gives the vendor's, each with single spaces: a space before a
+    deleted word is deleted with it, one before an inserted word is inserted with it, and one before unchanged
+    words is plain only when both readings have words before it.
+    """
+    accepted = rejected = False  # whether the accepted / rejected reading has words so far
+    for r in runs:
+        op, text = r["op"], r["text"]
+        if op == "delete":
+            revisions.add(paragraph, "delete", (" " if rejected else "") + text)
+            rejected = True
+        elif op == "insert":
+            revisions.add(paragraph, "insert", (" " if accepted else "") + text)
+            accepted = True
+        else:
+            if accepted and rejected:
+                text = " " + text
+            elif rejected:
+                revisions.add(paragraph, "delete", " ")
+            elif accepted:
+                revisions.add(paragraph, "insert", " ")
+            revisions.add(paragraph, "equal", text)
+            accepted = rejected = True
 
 
 def _summary_line(response: VendorResponse) -> str:
@@ -333,6 +393,7 @@ def build_docx(response: VendorResponse) -> bytes:
     doc.core_properties.title = f"Response to {response.vendor}: {response.title}"
     doc.core_properties.author = response.prepared_by
     doc.core_properties.comments = f"Vetted contract {response.contract_id}, version {response.version_number}"
+    revisions = _Revisions(doc, response.prepared_by, response.prepared_at)
 
     doc.add_heading(f"Response to {response.vendor}", level=0)
     meta = doc.add_paragraph()
@@ -370,12 +431,11 @@ def build_docx(response: VendorResponse) -> bytes:
         doc.add_heading("Changes we ask for", level=1)
         legend = doc.add_paragraph()
         legend.add_run("How changes are marked: ").bold = True
-        _redline_paragraph(legend, [{"op": "delete", "text": "your wording we ask you to remove"},
-                                    {"op": "equal", "text": "and"},
-                                    {"op": "insert", "text": "our wording"}])
-        legend.add_run(".")
+        legend.add_run("the language we propose is written into your clause as tracked changes, your wording we "
+                       "ask you to remove as deletions and ours as insertions; in Word you can accept or reject "
+                       "each change (Review, Accept or Reject). The same language follows as clean text.")
         for i, p in enumerate(response.changes, 1):
-            _point(doc, i, p)
+            _point(doc, i, p, revisions)
 
     if response.accepted:
         doc.add_heading("Points we accept as drafted", level=1)
@@ -401,7 +461,7 @@ def build_docx(response: VendorResponse) -> bytes:
     return out.getvalue()
 
 
-def _point(doc: Any, number: int, p: ResponsePoint) -> None:
+def _point(doc: Any, number: int, p: ResponsePoint, revisions: _Revisions) -> None:
     doc.add_heading(f"{number}. {p.topic}: {p.clause_ref}", level=2)
     if p.vendor_text is not None:
         para = doc.add_paragraph()
@@ -428,7 +488,7 @@ def _point(doc: Any, number: int, p: ResponsePoint) -> None:
         _label(para, f"{label}, changes marked: " if p.vendor_text is not None else f"{label} to add: ")
         marked = doc.add_paragraph()
         marked.paragraph_format.left_indent = Cm(0.75)
-        _redline_paragraph(marked, p.redline)
+        _redline_paragraph(marked, p.redline, revisions)
         para = doc.add_paragraph()
         _label(para, f"{label}, clean: ")
         para.add_run(p.proposed_text)

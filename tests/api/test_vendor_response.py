@@ -1,14 +1,17 @@
 """The response to the vendor (``GET /api/contracts/{id}/response.docx``): the DOCX opened with python-docx and
-with Vetted's own reader, its content per decision, what stays out (internal comments, severities, rules, the
-business context), the audit entry and the refusals. Roles are in test_roles.py's table."""
+with Vetted's own reader, its content per decision, the proposed language as Word tracked changes, what stays out
+(internal comments, severities, rules, the business context), the audit entry and the refusals. Roles are in
+test_roles.py's table; the tracked changes' XML in detail is in tests/workflow/test_vendor_response_revisions.py."""
 
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import io
 
 import docx
 from api_world import World, build_world, fake_review
+from docx.oxml.ns import qn
 from sqlalchemy import select
 
 from review_service.ingest.docx import extract_docx
@@ -70,6 +73,18 @@ def _runs(document: docx.document.Document) -> list:
     return [r for p in document.paragraphs for r in p.runs]
 
 
+def _changes(document: docx.document.Document, tag: str) -> list[str]:
+    """The text of each tracked insertion (``w:ins``) or deletion (``w:del``) in the body, in order."""
+    text = qn("w:delText") if tag == "w:del" else qn("w:t")
+    return ["".join(t.text or "" for t in c.iter(text)).strip()
+            for c in document.element.body.iter(qn(tag))]
+
+
+def _after(blocks: list[str], label: str) -> str:
+    """The block (paragraph) that follows the one starting with ``label``."""
+    return blocks[next(i for i, b in enumerate(blocks) if b.startswith(label)) + 1]
+
+
 def test_vendor_response_docx_reads_as_the_review_with_decisions(client, engine, store) -> None:
     world = build_world(engine, store)
     cid = _rich_contract(world)
@@ -118,15 +133,19 @@ def test_vendor_response_docx_reads_as_the_review_with_decisions(client, engine,
                                          ["Information security", "Under review"],
                                          ["Unrecognised term", "Accepted as drafted"]]
 
-    # The redline, formatted like tracked changes: the vendor's words struck in red, ours underlined in blue.
-    runs = _runs(document)
-    struck = [r.text.strip() for r in runs if r.font.strike]
-    added = [r.text.strip() for r in runs if r.font.underline and r.font.color.rgb == vendor_response.INSERTED]
-    assert all(r.font.color.rgb == vendor_response.DELETED for r in runs if r.font.strike)
-    assert "fifteen (15)" in struck and "thirty (30)" in added  # against the fallback legal chose
+    # The redline as Word tracked changes, by the one who downloaded it: the vendor's words deleted, ours inserted
+    # (against the fallback legal chose), and a missing clause as one insertion; no fake strike or underline.
+    deleted, inserted = _changes(document, "w:del"), _changes(document, "w:ins")
+    assert "fifteen (15)" in deleted and "thirty (30)" in inserted
+    assert SECURITY_TEXT in inserted
+    changes = [*document.element.body.iter(qn("w:ins")), *document.element.body.iter(qn("w:del"))]
+    ids = [c.get(qn("w:id")) for c in changes]
+    assert len(set(ids)) == len(ids) == len(deleted) + len(inserted)
+    assert {c.get(qn("w:author")) for c in changes} == {"Pat"}
+    for c in changes:  # ISO 8601 in UTC
+        dt.datetime.strptime(c.get(qn("w:date")), "%Y-%m-%dT%H:%M:%SZ")
+    assert not [r for r in _runs(document) if r.font.strike or r.font.underline]
     assert "Invoices are due within thirty (30) days of receipt." in "\n".join(paragraphs)
-    whole_insert = [r.text.strip() for r in runs if r.font.underline and SECURITY_TEXT in r.text]
-    assert whole_insert, "a missing clause is proposed as one insertion"
 
     text = "\n".join(paragraphs)
     assert "Thirty days is as far as we can go." in text and "Our auditors ask for thirty days at most." in text
@@ -146,6 +165,13 @@ def test_vendor_response_docx_reads_as_the_review_with_decisions(client, engine,
     assert "1 | Clause (Payment terms) | Payment terms | Agree with changes" in read.text
     assert "Compromise language, clean: Invoices are due within thirty (30) days of receipt." in read.text
     assert SECURITY_TEXT in read.text
+    # ...and takes the tracked changes as accepted: the marked paragraph reads as the proposed language.
+    blocks = [read.text[b.start:b.end] for b in read.blocks]
+    proposed = _after(blocks, "Compromise language, changes marked:")
+    assert proposed == "Invoices are due within thirty (30) days of receipt."
+    assert "fifteen" not in proposed
+    assert _after(blocks, "Our standard language to add:") == SECURITY_TEXT
+    assert "tracked changes" in " ".join(read.warnings)
 
     with session_scope(engine, readonly=True) as s:
         event = s.scalars(select(AuditEvent).where(AuditEvent.action == "contract.download")
@@ -162,9 +188,9 @@ def test_vendor_response_before_any_decision_is_a_draft_with_the_standard_langua
     text = "\n".join(p.text for p in document.paragraphs)
     assert "This is a draft response" in text
     assert "Points we accept as drafted" not in text
-    runs = _runs(document)
-    # The engine's stored redline to the approved text: forty-five days.
-    assert "forty-five (45)" in [r.text.strip() for r in runs if r.font.underline]
+    # The engine's stored redline to the approved text: forty-five days, inserted by legal's Lee.
+    assert "forty-five (45)" in _changes(document, "w:ins")
+    assert {c.get(qn("w:author")) for c in document.element.body.iter(qn("w:ins"))} == {"Lee"}
     assert "Our standard language, clean: Invoices are due within forty-five (45) days of receipt." in text
     assert "Please tell us why it is needed, or remove it." in text  # the unrecognised clause, in plain words
 
@@ -213,3 +239,20 @@ def test_plain_reason_keeps_internal_words_out() -> None:
                                                                               "library: the playbook..."})
     assert plain_reason({"kind": "red_flag", "clause_type": "publicity", "message": "Publicity: the playbook "
                          "forbids it."}) == "Publicity: our contracting policy forbids it."
+
+
+def test_vendor_response_preparer_without_a_display_name_is_named_by_username(engine, store) -> None:
+    """The response names its preparer, and its tracked changes' author, by username when the display name is
+    blank."""
+    world = build_world(engine, store)
+    cid = world.contract(payment_days=10)
+    with session_scope(engine) as s:
+        contract = s.get(Contract, cid)
+        assert contract is not None
+        prepared_by = s.scalars(select(User).where(User.username == "lee")).one()
+        prepared_by.display_name = "  "
+        response = vendor_response.gather(s, contract, prepared_by=prepared_by)
+    assert response.prepared_by == "lee"
+    body = docx.Document(io.BytesIO(vendor_response.build_docx(response))).element.body
+    changes = [*body.iter(qn("w:ins")), *body.iter(qn("w:del"))]
+    assert changes and {c.get(qn("w:author")) for c in changes} == {"lee"}
