@@ -297,6 +297,39 @@ def _revision_date(at: dt.datetime) -> str:
     return f"{at:%Y-%m-%dT%H:%M:%S}Z"
 
 
+# Elements of w:settings that the schema places after w:trackRevisions (Word rejects a settings part out of order).
+_AFTER_TRACK_REVISIONS = frozenset(qn(f"w:{t}") for t in (
+    "doNotTrackMoves", "doNotTrackFormatting", "documentProtection", "autoFormatOverride", "styleLockTheme",
+    "styleLockQFSet", "defaultTabStop", "autoHyphenation", "consecutiveHyphenLimit", "hyphenationZone",
+    "doNotHyphenateCaps", "showEnvelope", "summaryLength", "clickAndTypeStyle", "defaultTableStyle",
+    "evenAndOddHeaders", "bookFoldRevPrinting", "bookFoldPrinting", "bookFoldPrintingSheets",
+    "drawingGridHorizontalSpacing", "drawingGridVerticalSpacing", "displayHorizontalDrawingGridEvery",
+    "displayVerticalDrawingGridEvery", "doNotUseMarginsForDrawingGridOrigin", "drawingGridHorizontalOrigin",
+    "drawingGridVerticalOrigin", "doNotShadeFormData", "noPunctuationKerning", "characterSpacingControl",
+    "printTwoOnOne", "strictFirstAndLastChars", "noLineBreaksAfter", "noLineBreaksBefore", "savePreviewPicture",
+    "doNotValidateAgainstSchema", "saveInvalidXml", "ignoreMixedContent", "alwaysShowPlaceholderText",
+    "doNotDemarcateInvalidXml", "saveXmlDataOnly", "useXSLTWhenSaving", "saveThroughXslt", "showXMLTags",
+    "alwaysMergeEmptyNamespace", "updateFields", "hdrShapeDefaults", "footnotePr", "endnotePr", "compat",
+    "docVars", "rsids", "attachedSchema", "themeFontLang", "clrSchemeMapping", "doNotIncludeSubdocsInStats",
+    "doNotAutoCompressPictures", "forceUpgrade", "captions", "readModeInkLockDown", "smartTagType",
+    "schemaLibrary", "shapeDefaults", "doNotEmbedSmartTags", "decimalSymbol", "listSeparator",
+))
+
+
+def _track_changes(doc: Any) -> None:
+    """Switch Word's Track Changes on, so that the vendor's edits to our proposal come back as revisions too."""
+    settings = doc.settings.element
+    if settings.find(qn("w:trackRevisions")) is not None:
+        return
+    track = OxmlElement("w:trackRevisions")
+    later = next((child for child in settings if child.tag in _AFTER_TRACK_REVISIONS
+                  or child.tag.startswith("{http://schemas.openxmlformats.org/officeDocument/2006/math}")), None)
+    if later is None:
+        settings.append(track)
+    else:
+        later.addprevious(track)
+
+
 class _Revisions:
     """The document's tracked changes: one author and date for all of them, and ids unique in the document."""
 
@@ -394,6 +427,7 @@ def build_docx(response: VendorResponse) -> bytes:
     doc.core_properties.author = response.prepared_by
     doc.core_properties.comments = f"Vetted contract {response.contract_id}, version {response.version_number}"
     revisions = _Revisions(doc, response.prepared_by, response.prepared_at)
+    _track_changes(doc)
 
     doc.add_heading(f"Response to {response.vendor}", level=0)
     meta = doc.add_paragraph()

@@ -119,6 +119,11 @@ def test_vendor_response_revisions_are_well_formed_with_author_date_and_unique_i
     assert "fifteen" in "".join(t.text for t in body.iter(qn("w:delText")))
     assert "60" in "".join(t.text for p in body.iter(qn("w:ins")) for t in p.iter(qn("w:t")))
 
+    # Track Changes is on, so the vendor's reply comes back as revisions too; in its place in the settings part.
+    settings = [child.tag for child in document.settings.element]
+    assert settings.count(qn("w:trackRevisions")) == 1
+    assert settings.index(qn("w:trackRevisions")) < settings.index(qn("w:defaultTabStop"))
+
 
 @pytest.mark.parametrize(("prepared_by", "author"), [("Lee", "Lee"), ("  ", "Vetted"), ("", "Vetted")])
 def test_vendor_response_revisions_author_is_the_preparer_else_vetted(prepared_by, author) -> None:
