@@ -151,6 +151,34 @@ def _increase_capped(text: str) -> Reading | None:
     return None
 
 
+# Credits refused in words: "no service credits", "we don't give credits or refunds", "shall not entitle Customer
+# to any credit, refund or compensation", "without any service credit". A credit or refund for something else (a
+# credit note for returned goods) is no service credit: unless it says "service credit", the sentence must be
+# about the service level. The "not" must govern the verb: "where the level is not attained the Client shall be
+# entitled to a credit" grants credits.
+_NOT = r"(?:\b(?:not|never)|n['’]t)\s+(?:(?!shall\b|will\b|may\b|must\b|can\b)\w+\s+){0,4}?"
+_NO_CREDITS = re.compile(
+    r"\bno (?:service )?credits?\b|" + _NOT + r"(?:give|provide|issue|offer|owe|pay|grant|earn|entitle|give rise to|"
+    r"be entitled to|receive|get)\b[^.;]{0,60}?\b(?:credits?|refunds?|compensation|reduction in the (?:fees|charges))"
+    r"\b|\bwithout (?:any )?(?:service )?credits?\b", re.I)
+_NO_SERVICE_CREDITS = re.compile(r"\bservice credits?\s*(?::|-|–)\s*(?:none|not applicable|n/a)\b", re.I)
+_SERVICE_LEVEL = re.compile(r"availab|uptime|up time|up and running|downtime|outage|target|service level|\bSLA\b|"
+                            r"service credit|\bmiss|\bfail|falls? short", re.I)
+
+
+def _service_credits(text: str) -> Reading | None:
+    """False when the clause refuses credits for missing the service level; otherwise undecided (a clause that
+    does not mention credits may have them in a schedule, and the red-flag match judges the rest)."""
+    m = _NO_SERVICE_CREDITS.search(text)
+    if m:
+        return Reading("", False, m.start(), m.end(), m.group(0))
+    for offset, sentence in _cued(text, _SERVICE_LEVEL):
+        m = _NO_CREDITS.search(sentence)
+        if m:
+            return Reading("", False, offset + m.start(), offset + m.end(), m.group(0))
+    return None
+
+
 _MUTUAL = re.compile(r"\b(?:each|either|neither) party\b|\bboth parties\b|\bmutual(?:ly)?\b|"
                      r"\bthe parties'?\b|\beach of the parties\b", re.I)
 _CUSTOMER_DATA = re.compile(r"\b(?:customer|client|your|buyer|licensee|subscriber)(?:'s)? (?:data|content|information|"
@@ -388,7 +416,9 @@ READERS: dict[str, Callable[[str], Reading | None]] = {
     "cgl_per_occurrence": lambda s: _money_in(s, r"general liability|\bCGL\b"),
     "cyber_eo_cover": lambda s: _money_in(
         s, r"cyber|errors and omissions|\bE&O\b|professional (?:indemnity|liability)|technology"),
-    "availability_percent": lambda s: _percent_in(s, r"availab|uptime|up time", minimum=80.0),
+    "availability_percent": lambda s: _percent_in(
+        s, r"availab|uptime|up time|up and running|accessible|\bonline\b|operational", minimum=80.0),
+    "service_credits": _service_credits,
     "renewal_increase_percent": lambda s: _percent_in(s, r"increase|adjust|uplift|raise|revis|vary|index",
                                                       minimum=0.0),
     "audits_per_year": _audits_per_year,

@@ -133,3 +133,56 @@ def test_parameters_customer_notice_is_not_the_vendors() -> None:
 )
 def test_parameters_leave_red_flags_to_the_match(name: str, text: str) -> None:
     assert read_parameters([name], text) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "This is a target, not a guarantee: we don't give service credits or refunds when we miss it.",
+        "We aim for high availability but no credits or refunds are provided for downtime.",
+        "Availability targets are goals only and shall not give rise to any credit, refund or other remedy.",
+        "Failure to meet the availability level shall not entitle the Customer to any compensation or reduction in "
+        "the Charges.",
+        "Uptime target: 99%. Service credits: none.",
+        "Downtime won't earn you a refund or credit of any kind.",
+    ],
+)
+def test_parameters_service_credits_refused(text: str) -> None:
+    assert read_parameters(["service_credits"], text)[0].value is False
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "If availability falls below 99.5%, Customer will receive a service credit of 5% of the monthly fees.",
+        "Service credits are Customer's sole and exclusive remedy for any failure to meet the availability level.",
+        "Where Supplier fails to meet the availability level it shall not be relieved of its duty to issue credits.",
+        "Customer shall not be entitled to a credit note for returned Goods unless they are unused.",  # not an SLA
+        "Fees are non-refundable and Customer shall not receive any refund on termination.",
+        "The Service will be available 99.9% of each month.",  # silent on credits: they may sit in a schedule
+    ],
+)
+def test_parameters_service_credits_not_refused(text: str) -> None:
+    assert read_parameters(["service_credits"], text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("We aim to keep the Service up and running 99% of the time, measured monthly.", 99.0),
+        ("The Platform shall be accessible to Authorised Users for 99.5 per cent of each month.", 99.5),
+        ("Provider will keep the Service online and operational 99.95% of the time.", 99.95),
+    ],
+)
+def test_parameters_availability_in_other_words(text: str, value: float) -> None:
+    assert read_parameters(["availability_percent"], text)[0].value == value
+
+
+def test_parameters_availability_ignores_other_percentages() -> None:
+    assert read_parameters(["availability_percent"], "Credits are 10% of the monthly fee, up to 50%.") == []
+
+
+def test_parameters_service_credits_negation_governs_the_verb() -> None:
+    text = ("Where in any month that level of availability is not attained the Client shall be entitled to a credit "
+            "against the next invoice.")
+    assert read_parameters(["service_credits"], text) == []
