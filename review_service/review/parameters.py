@@ -179,6 +179,35 @@ def _service_credits(text: str) -> Reading | None:
     return None
 
 
+# The vendor disclaiming its subcontractors: "shall not be responsible or liable for the acts ... of any
+# subcontractor", "has no liability for its sub-processors", "Customer's sole recourse ... shall be against such
+# subcontractor". Staying responsible ("shall not be relieved of its obligations") is the standard position.
+_SUBCONTRACTOR = r"(?:sub-?contractors?|sub-?processors?|third[- ]party (?:service )?providers?|service providers?|" \
+                 r"hosting providers?|suppliers? (?:it|we) (?:use|engage)s?)"
+_DISCLAIMS = re.compile(
+    r"(?:\b(?:not|never)|n['’]t)\s+(?:be\s+)?(?:held\s+)?(?:responsible|liable|answerable|accountable)\b[^.;]{0,100}?\b"
+    + _SUBCONTRACTOR + r"|\bno (?:responsibility|liability)\b[^.;]{0,100}?\b" + _SUBCONTRACTOR
+    + r"|\brecourse\b[^.;]{0,120}?\b(?:lie|be|is|lies)\s+(?:solely\s+|only\s+|exclusively\s+)?against\s+(?:the|such|"
+    r"that|any|each|its)\s+(?:\w+\s+)?" + _SUBCONTRACTOR, re.I)
+
+
+def _vendor_responsible_for_subcontractors(text: str) -> Reading | None:
+    """False when the vendor disclaims its subcontractors' acts or sends the customer to them for recourse; a
+    disclaimer by the customer ("Customer is not liable for Supplier's subcontractors") is not the vendor's.
+    Otherwise undecided: staying responsible is read by the match."""
+    for offset, _, sentence in _sentences(text):
+        m = _DISCLAIMS.search(sentence)
+        if not m:
+            continue
+        # Who disclaims: the words between the last break before the disclaimer and the disclaimer itself.
+        subject = re.split(r"[,;:]|\b(?:that|but|and|provided)\b", sentence[:m.start()])[-1]
+        if CUSTOMER.search(subject) and not (VENDOR.search(subject) or EITHER.search(subject)) \
+                and "recourse" not in m.group(0).lower():
+            continue
+        return Reading("", False, offset + m.start(), offset + m.end(), m.group(0))
+    return None
+
+
 _MUTUAL = re.compile(r"\b(?:each|either|neither) party\b|\bboth parties\b|\bmutual(?:ly)?\b|"
                      r"\bthe parties'?\b|\beach of the parties\b", re.I)
 _CUSTOMER_DATA = re.compile(r"\b(?:customer|client|your|buyer|licensee|subscriber)(?:'s)? (?:data|content|information|"
@@ -419,6 +448,7 @@ READERS: dict[str, Callable[[str], Reading | None]] = {
     "availability_percent": lambda s: _percent_in(
         s, r"availab|uptime|up time|up and running|accessible|\bonline\b|operational", minimum=80.0),
     "service_credits": _service_credits,
+    "vendor_responsible_for_subcontractors": _vendor_responsible_for_subcontractors,
     "renewal_increase_percent": lambda s: _percent_in(s, r"increase|adjust|uplift|raise|revis|vary|index",
                                                       minimum=0.0),
     "audits_per_year": _audits_per_year,

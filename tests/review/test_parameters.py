@@ -186,3 +186,35 @@ def test_parameters_service_credits_negation_governs_the_verb() -> None:
     text = ("Where in any month that level of availability is not attained the Client shall be entitled to a credit "
             "against the next invoice.")
     assert read_parameters(["service_credits"], text) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Consultant may use approved subcontractors; provided that Consultant shall not be responsible or liable for "
+        "the acts or omissions of any subcontractor.",
+        "The Processor shall bind each Sub-processor to equivalent terms, but shall not be liable to the Controller "
+        "for any default of a Sub-processor.",
+        "We are not responsible for the acts, omissions or availability of any third-party provider.",
+        "Vendor has no liability whatsoever for any failure of its hosting providers.",
+        "Customer's only recourse for subcontracted work is against the relevant subcontractor.",
+        "Supplier won't be held responsible for what its subcontractors do.",
+    ],
+)
+def test_parameters_vendor_disclaims_subcontractors(text: str) -> None:
+    assert read_parameters(["vendor_responsible_for_subcontractors"], text)[0].value is False
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Supplier may subcontract, provided that it shall remain fully liable for the acts and omissions of each "
+        "subcontractor as if they were its own.",
+        "The Supplier shall not be relieved of its obligations by subcontracting and remains responsible for its "
+        "sub-contractors.",
+        "Customer shall not be liable for any wages or fees of Supplier's subcontractors.",  # the customer's
+        "Supplier shall not subcontract any of its obligations without Customer's prior written consent.",
+    ],
+)
+def test_parameters_vendor_keeps_subcontractors(text: str) -> None:
+    assert read_parameters(["vendor_responsible_for_subcontractors"], text) == []
