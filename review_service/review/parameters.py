@@ -140,13 +140,23 @@ def _breach_time_stated(text: str) -> Reading | None:
     return None
 
 
+# The vendor's own prices at the time, however worded: "then-current list price", "then-prevailing rates",
+# "its standard support pricing in effect at the time of renewal", "the rates then in force".
+_PRICES = r"(?:price|rate|fee|charge)s?|pricing"
+_VENDOR_PRICES = re.compile(
+    r"(?:sole |absolute )?discretion|then[- ](?:current|prevailing|applicable|effective|existing) (?:[\w-]+ ){0,2}"
+    + _PRICES + r"|\b(?:list|standard|published) (?:[\w-]+ ){0,2}(?:" + _PRICES + r") (?:then )?(?:in effect|"
+    r"prevailing|in force|applicable)\b|\b(?:" + _PRICES + r") (?:then )?(?:in effect|prevailing|in force) "
+    r"at (?:that|the) time\b|without (?:limit|cap)|any amount", re.I)
+
+
 def _increase_capped(text: str) -> Reading | None:
-    """False when price increases are left to the vendor ("at its discretion", "then-current list price")."""
+    """False when price increases are left to the vendor ("at its discretion", "then-current list price", "its
+    standard rates in effect at the time of renewal"); a percentage anywhere in the clause leaves it undecided."""
     if t.percentages(text):
         return None
-    m = re.search(r"(?:sole |absolute )?discretion|then[- ]current (?:[\w-]+ ){0,2}(?:price|rate|fee|charge)s?"
-                  r"|without (?:limit|cap)|any amount", text, re.I)
-    if m and re.search(r"increase|adjust|change|raise|modify|revis|vary", text, re.I):
+    m = _VENDOR_PRICES.search(text)
+    if m and re.search(r"increase|adjust|change|raise|modify|revis|vary|renew", text, re.I):
         return Reading("", False, m.start(), m.end(), m.group(0))
     return None
 

@@ -218,3 +218,30 @@ def test_parameters_vendor_disclaims_subcontractors(text: str) -> None:
 )
 def test_parameters_vendor_keeps_subcontractors(text: str) -> None:
     assert read_parameters(["vendor_responsible_for_subcontractors"], text) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Support fees for any renewal period will be charged at Licensor's then-prevailing list rates.",
+        "The annual Maintenance Fee may be adjusted by Vendor each renewal year to its standard rates in effect then.",
+        "Licensor may revise the annual support fee to its standard support pricing in effect at the time of renewal.",
+        "On renewal the Charges will change to the Supplier's published prices then in force.",
+        "Renewal terms are charged at the vendor's then-current list price.",
+    ],
+)
+def test_parameters_increase_at_the_vendors_own_prices_is_uncapped(text: str) -> None:
+    assert read_parameters(["increase_capped"], text)[0].value is False
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Fees are fixed for the initial term; thereafter any increase shall not exceed three percent (3%) per year.",
+        "The Supplier may index the Charges by reference to the annual change in the Consumer Prices Index.",
+        "Customer shall pay the fees in effect at the time of the order.",  # a price, not an increase
+        "Fees are fixed for the Initial Term.",
+    ],
+)
+def test_parameters_capped_or_silent_increase_is_not_uncapped(text: str) -> None:
+    assert read_parameters(["increase_capped"], text) == []
