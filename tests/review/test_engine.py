@@ -130,6 +130,19 @@ def test_engine_a_court_clause_is_not_an_arbitration_seat(reviewer) -> None:
     assert "governing_law.arbitration_seat_not_allowed" in seat
 
 
+def test_engine_terms_fixed_by_reference_are_not_a_unilateral_change(reviewer) -> None:
+    """An order form pulling in a signed agreement sits close in wording to the vendor's online terms; only
+    terms the vendor may update take the red flag (it needs a word of change)."""
+    def flags(body: str) -> set[str]:
+        return _flags(reviewer, "7. Terms", body, "unilateral_changes")
+
+    assert not flags("This Order Form incorporates by reference the Master Subscription Agreement signed by both "
+                     "parties on 3 March 2025, which prevails over any conflicting terms of this Order Form.")
+    assert "unilateral_changes.vendor_changes_terms" in flags(
+        "This Order Form is subject to the Vendor's online Terms of Service, as posted and updated by the Vendor "
+        "from time to time, which prevail over this Order Form.")
+
+
 def test_engine_the_customers_convenience_right_is_not_the_vendors(reviewer) -> None:
     """"You may terminate for convenience" sits close in wording to the vendor's convenience red flag; the flag
     names the vendor as the holder of that right, so only the vendor's own right takes it."""
