@@ -150,9 +150,43 @@ _VENDOR_PRICES = re.compile(
     r"at (?:that|the) time\b|without (?:limit|cap)|any amount", re.I)
 
 
+# A percentage added to a price index ("CPI plus 2%", "RPI + 3%", "the rise in the index plus two per cent") is
+# a margin over an index with no ceiling of its own, not the increase: POLICY.md accepts CPI, not CPI and more.
+_INDEX_MARGIN = re.compile(r"\b(?:CPI(?:-U)?|RPI|HICP|price index|prices index|inflation|index)\b[^.;%]{0,60}?"
+                           r"(?:\bplus\b|\+|\babove\b|\bin excess of\b|\bover\b)\s*(?:an? )?(?:additional |further )?$",
+                           re.I)
+_INCREASE = re.compile(r"increase|adjust|uplift|raise|revis|vary|index|escalat", re.I)
+# A ceiling on the whole increase: "the lesser of CPI plus 2% and 5%", "shall not exceed 5%".
+_CEILING = re.compile(r"\b(?:lesser|lower|smaller) of\b|\bnot (?:to )?exceed|\bno (?:more|greater) than\b|\bup to\b|"
+                      r"\bat most\b|\bmaximum\b|\bcapped\b", re.I)
+
+
+def _index_margins(sentence: str) -> list[t.Percentage]:
+    """The percentages of ``sentence`` that are a margin over a price index."""
+    return [p for p in t.percentages(sentence)
+            if p.value is not None and _INDEX_MARGIN.search(sentence[max(0, p.start - 80):p.start])]
+
+
+def _renewal_increase(text: str) -> Reading | None:
+    """The yearly increase in percent; a margin over an index is not one ("CPI plus 2%" is not a 2% cap)."""
+    for offset, sentence in _cued(text, _INCREASE):
+        margins = {p.start for p in _index_margins(sentence)}
+        for p in t.percentages(sentence):
+            if p.value is not None and p.start not in margins:
+                return Reading("", round(p.value, 3), offset + p.start, offset + p.end, p.text)
+    return None
+
+
 def _increase_capped(text: str) -> Reading | None:
     """False when price increases are left to the vendor ("at its discretion", "then-current list price", "its
-    standard rates in effect at the time of renewal"); a percentage anywhere in the clause leaves it undecided."""
+    standard rates in effect at the time of renewal") or follow an index plus a margin with no ceiling ("CPI
+    plus 2%"); any other percentage in the clause leaves it undecided."""
+    for offset, _, sentence in _sentences(text):  # an index with a margin is a price change in any words
+        margins = _index_margins(sentence)
+        if margins and not _CEILING.search(sentence):
+            m = _INDEX_MARGIN.search(sentence[max(0, margins[0].start - 80):margins[0].start])
+            start = max(0, margins[0].start - 80) + (m.start() if m else 0)
+            return Reading("", False, offset + start, offset + margins[0].end, sentence[start:margins[0].end])
     if t.percentages(text):
         return None
     m = _VENDOR_PRICES.search(text)
@@ -459,8 +493,7 @@ READERS: dict[str, Callable[[str], Reading | None]] = {
         s, r"availab|uptime|up time|up and running|accessible|\bonline\b|operational", minimum=80.0),
     "service_credits": _service_credits,
     "vendor_responsible_for_subcontractors": _vendor_responsible_for_subcontractors,
-    "renewal_increase_percent": lambda s: _percent_in(s, r"increase|adjust|uplift|raise|revis|vary|index",
-                                                      minimum=0.0),
+    "renewal_increase_percent": _renewal_increase,
     "audits_per_year": _audits_per_year,
     "audit_notice_days": lambda s: _durations_in(s, r"audit|inspect", r"within .* after the audit", pick=min),
     "non_solicit_months": lambda s: _durations_in(s, r"solicit|hire|employ|engage", unit="months", pick=max),

@@ -245,3 +245,35 @@ def test_parameters_increase_at_the_vendors_own_prices_is_uncapped(text: str) ->
 )
 def test_parameters_capped_or_silent_increase_is_not_uncapped(text: str) -> None:
     assert read_parameters(["increase_capped"], text) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "From the second year, Vendor may increase the Fees annually by CPI plus 2%.",
+        "The Charges shall be adjusted each anniversary by the percentage change in the Consumer Price Index plus "
+        "two percent (2%).",
+        "Renewal pricing: RPI + 3% per year.",
+        "Each year the fees escalate by the rise in the index over the prior year plus an additional 1.5%.",
+    ],
+)
+def test_parameters_an_index_plus_a_margin_is_not_a_capped_increase(text: str) -> None:
+    """POLICY.md accepts increases capped at 5% or at CPI; CPI plus a margin has no ceiling of its own, and its
+    margin is not the increase (CPI plus 2% is not a 2% cap)."""
+    capped = read_parameters(["increase_capped"], text)
+    assert capped and capped[0].value is False
+    assert text[capped[0].start:capped[0].end] == capped[0].text
+    assert read_parameters(["renewal_increase_percent"], text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "percent"),
+    [
+        ("Vendor may increase the Fees annually by the lesser of CPI plus 2% and five percent (5%).", 5.0),
+        ("Any increase shall not exceed CPI plus 1%, and in no event 4%.", 4.0),
+        ("Fees may increase at renewal by no more than 3% over the prior year.", 3.0),
+    ],
+)
+def test_parameters_an_index_margin_under_a_ceiling_reads_the_ceiling(text: str, percent: float) -> None:
+    assert read_parameters(["increase_capped"], text) == []
+    assert read_parameters(["renewal_increase_percent"], text)[0].value == percent
