@@ -2,8 +2,11 @@
 
 Each numeric or jurisdiction parameter of the library has a reader here: which kind of term to look for
 (durations, percentages, money, fee caps, hours, jurisdictions) and in which sentences (a cue, and words
-that rule a sentence out). Yes/no parameters (``vendor_own_use_of_data``...) are not read from the words:
-the clause's position (a red-flag match) decides them.
+that rule a sentence out). Some yes/no parameters have readers too, for positions wording settles better than
+similarity does (``increase_capped``, ``service_credits``, ``customer_convenience_termination``,
+``vendor_responsible_for_subcontractors``...); each reads only the answer the wording settles, with its
+evidence, and leaves the rest undecided. The others (``vendor_own_use_of_data``...) are decided by the
+clause's position (a red-flag match).
 
 A reader returns nothing rather than guess: an unread parameter is never reported as a breach.
 """
