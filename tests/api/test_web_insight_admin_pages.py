@@ -237,3 +237,33 @@ def test_admin_routing_and_audit_pages(client, world, engine) -> None:
     assert searches[-1].detail["filters"]["action"] == "contract."
     bad_day = client.get("/admin/audit", params={"since": "yesterday"})
     assert bad_day.status_code == 200  # an unreadable day is ignored, not an error
+
+
+def test_admin_users_page_is_paged_and_searchable(client, world, engine) -> None:
+    """An organisation's whole staff does not fit one page: 50 users a page, a search by name, username or email."""
+    with session_scope(engine) as s:
+        for n in range(60):
+            s.add(User(username=f"buyer{n:02d}", display_name=f"Buyer Number {n:02d}", role="procurement",
+                       email=f"b{n:02d}@purchasing.example", password_hash="x"))
+    with session_scope(engine, readonly=True) as s:
+        total = len(s.scalars(select(User)).all())
+    _as(client, world, "admin")
+
+    def listed(url: str) -> list[str]:
+        return re.findall(r'<tr data-username="([^"]+)"', client.get(url).text)
+
+    first = client.get("/admin/users")
+    assert "Page 1 of 2" in first.text and 'href="?q=&page=2"' in first.text and f"{total} users" in first.text
+    page_one, page_two = listed("/admin/users"), listed("/admin/users?page=2")
+    assert len(page_one) == 50 and len(page_two) == total - 50
+    assert sorted(page_one + page_two) == sorted(set(page_one + page_two))  # no user on both pages
+
+    assert listed("/admin/users?q=number 07") == ["buyer07"]  # by name, whatever the case
+    assert "1 user matching" in client.get("/admin/users?q=number 07").text
+    assert set(listed("/admin/users?q=b1")) >= {f"buyer{n}" for n in range(10, 20)}  # by username or email
+    by_email = client.get("/admin/users?q=@purchasing.example")
+    assert "60 users matching" in by_email.text and "Page 1 of 2" in by_email.text  # the search is paged too
+    both = listed("/admin/users?q=@purchasing.example") + listed("/admin/users?q=@purchasing.example&page=2")
+    assert sorted(both) == [f"buyer{n:02d}" for n in range(60)]
+    nobody = client.get("/admin/users?q=100%25_")  # % and _ are searched as themselves
+    assert nobody.status_code == 200 and "0 users matching" in nobody.text and not listed("/admin/users?q=100%25_")

@@ -18,7 +18,7 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
-from sqlalchemy import select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from api import schemas
@@ -66,23 +66,37 @@ def read_admin_home(user: AuditPage) -> RedirectResponse:
 # ------------------------------------------------------------------------------------------ users
 
 
-def _users(session: Session) -> list[User]:
-    return list(session.scalars(select(User).options(selectinload(User.team)).order_by(User.role, User.username)))
+USERS_PER_PAGE = 50
 
 
-def _users_page(request: Request, admin: User, session: Session, *, status_code: int = 200,
-                **context: Any) -> HTMLResponse:
+def _users(session: Session, q: str, page: int) -> tuple[list[User], int]:
+    """One page of users (by role, then username) whose username, name or email holds ``q``, and how many match."""
+    where = [or_(User.username.icontains(q, autoescape=True), User.display_name.icontains(q, autoescape=True),
+                 User.email.icontains(q, autoescape=True))] if q else []
+    total = session.scalar(select(func.count()).select_from(User).where(*where)) or 0
+    users = session.scalars(select(User).where(*where).options(selectinload(User.team))
+                            .order_by(User.role, User.username)
+                            .offset((page - 1) * USERS_PER_PAGE).limit(USERS_PER_PAGE))
+    return list(users), total
+
+
+def _users_page(request: Request, admin: User, session: Session, *, status_code: int = 200, q: str = "",
+                page: int = 1, **context: Any) -> HTMLResponse:
     context.setdefault("error", None)
     context.setdefault("created", None)
     context.setdefault("new_password", None)
     context.setdefault("form", {})
+    q, page = q.strip(), max(page, 1)
+    users, total = _users(session, q, page)
     return render(request, "admin_users.html", admin, status_code=status_code, tabs=_tabs(admin),
-                  users=_users(session), roles=ROLE_NAMES, **context)
+                  users=users, total=total, q=q, page=page, pages=max(1, -(-total // USERS_PER_PAGE)),
+                  roles=ROLE_NAMES, **context)
 
 
 @router.get("/users", response_class=HTMLResponse)
-def read_users_page(request: Request, admin: AdminPage, session: SessionDep) -> HTMLResponse:
-    return _users_page(request, admin, session)
+def read_users_page(request: Request, admin: AdminPage, session: SessionDep, q: str = "",
+                    page: int = 1) -> HTMLResponse:
+    return _users_page(request, admin, session, q=q, page=page)
 
 
 @router.post("/users", response_class=HTMLResponse, dependencies=Posted)
@@ -150,7 +164,7 @@ def _assignments_page(request: Request, admin: User, session: Session, *, status
                       error: str | None = None) -> HTMLResponse:
     rows = list(session.scalars(select(LegalAssignment).options(
         selectinload(LegalAssignment.partner), selectinload(LegalAssignment.backup)).order_by(LegalAssignment.id)))
-    people = _users(session)
+    people = list(session.scalars(select(User).options(selectinload(User.team)).order_by(User.role, User.username)))
     by_id = {u.id: u for u in people}
     legal = [u for u in people if u.role in ("legal", "senior_legal")]
     buyers = [u for u in people if u.role == "procurement" and u.active]
