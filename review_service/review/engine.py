@@ -248,6 +248,7 @@ class Reviewer:
             clause_terms[0] = {**clause_terms[0], **_preamble_terms(front)}
         deviations += self._missing(matches, contract_type, personal_data)
         deviations = _confidentiality_direction(doc, clauses, matches, clause_terms, deviations, self.library)
+        deviations = _no_convenience_right(clauses, matches, deviations, self.library, contract_type)
         deviations = _with_redlines(_one_per_rule(deviations), clauses)
         deviations.sort(key=lambda d: (-severity_rank(d.severity), d.evidence.start if d.evidence else -1))
         money_types = {"payment_terms", "price_changes", "minimum_commitment"}
@@ -389,6 +390,34 @@ def _confidentiality_direction(doc: Document, clauses: list[Clause], matches: li
                 approved, _fallback_text(ct, None, flag.id), [],
             ))
     return deviations
+
+
+def _no_convenience_right(clauses: list[Clause], matches: list[ClauseMatch], deviations: list[Deviation],
+                          library: Library, contract_type: str) -> list[Deviation]:
+    """Whether the customer may terminate for convenience is a fact of the whole agreement: a draft whose
+    termination clauses allow only termination for breach, and where no clause anywhere gives the customer (or
+    either party) a convenience right, has none. One clause alone cannot tell, so the clause-level match misses
+    it ("Either party may terminate if the other materially breaches" is an approved cause clause)."""
+    ct = library.clause_types.get("termination")
+    param = next((p for p in ct.parameters if p.name == "customer_convenience_termination"), None) if ct else None
+    bound = next((b for _, b in param.bounds() if b.rule == "no_customer_convenience_termination"), None) \
+        if param else None
+    if ct is None or param is None or bound is None:
+        return deviations  # a library without this position
+    rule = f"{ct.id}.{bound.rule}"
+    required = {c.id for c in library.required_clause_types(contract_type, personal_data=False)}
+    if any(d.rule == rule for d in deviations) or ct.id not in required:
+        return deviations
+    termination = [c for c, m in zip(clauses, matches, strict=True) if m.clause_type == ct.id and m.substantive]
+    if not termination or read_parameters([param.name], "\n".join(c.text for c in clauses)):
+        return deviations
+    first = termination[0]
+    return [*deviations, Deviation(
+        first.id, ct.id, rule, "parameter", bound.severity,
+        f"{ct.title}: no clause of this draft lets the Customer terminate for convenience; its termination "
+        "clauses allow termination for breach only.", _evidence(first), ct.standard[0].text,
+        _fallback_text(ct, None, bound.rule), [],
+    )]
 
 
 def _one_per_rule(deviations: list[Deviation]) -> list[Deviation]:

@@ -409,14 +409,27 @@ def _convenience(text: str, *, customer: bool) -> Reading | None:
     return None
 
 
+# A convenience right in other words: terminating "at any time by giving 30 days' notice", "on 60 days' written
+# notice", with no cause named in the sentence.
+_ON_NOTICE_ALONE = (r"at any time\b[^.;]{0,60}\bnotice\b|\b(?:on|upon|by giving|giving|with)\s+"
+                    r"(?:not less than |at least |no less than )?[\w()-]+(?:\s+\(\d+\))?\s+(?:days|months)['’]?\s+"
+                    r"(?:prior\s+)?(?:written\s+)?notice\b")
+_FOR_CAUSE = re.compile(r"breach|insolv|bankrupt|administration|liquidat|\bfails?\b|default|\bcause\b|remed|\bcure|"
+                        r"force majeure|prevented|change of control|\bif\b|\bwhere\b|\bin the event\b", re.I)
+
+
 def _customer_may_terminate(text: str) -> Reading | None:
     """True when the customer (or either party) may end the agreement for convenience on notice; otherwise
     undecided: saying the customer may *not* is left to the red-flag match, which sees the whole wording."""
-    cue = re.compile(r"convenience|for any reason|without cause|for no reason|at will", re.I)
+    cue = re.compile(r"convenience|for any reason|without cause|for no reason|at will|" + _ON_NOTICE_ALONE, re.I)
     for offset, sentence in _cued(text, cue):
         subject = _MODAL.split(sentence, maxsplit=1)[0]
-        if re.search(r"\bnot\b|\bno\b|\bnever\b|non-?cancell?able|only\b", sentence, re.I):
+        if re.search(r"\b(?:not|no)\b(?! (?:less|later|fewer|more) than)|\bnever\b|non-?cancell?able|only\b", sentence,
+                     re.I):
             continue  # "may not terminate", "no right to terminate for convenience", "only for cause"
+        if not re.search(r"convenience|for any reason|without cause|for no reason|at will", sentence, re.I) and \
+                _FOR_CAUSE.search(sentence):
+            continue  # "may terminate on 30 days' notice if the other party materially breaches"
         if (CUSTOMER.search(subject) or EITHER.search(subject)) and \
                 re.search(r"\b(?:terminat\w*|cancel\w*|end)\b", sentence, re.I):
             m = cue.search(sentence)

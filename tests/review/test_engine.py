@@ -143,6 +143,24 @@ def test_engine_terms_fixed_by_reference_are_not_a_unilateral_change(reviewer) -
         "from time to time, which prevail over this Order Form.")
 
 
+def test_engine_no_convenience_right_anywhere_is_read_from_the_whole_draft(reviewer) -> None:
+    """A termination-for-breach clause is approved wording on its own; the missing convenience right is a fact of
+    the whole draft, so it is flagged only when no clause anywhere gives the Customer one."""
+    from review_service.ingest.document import Document, Page
+
+    def rules(*sections: str) -> set[str]:
+        text = "MASTER SUBSCRIPTION AGREEMENT\n\n" + "\n\n".join(sections) + "\n"
+        doc = Document("draft.txt", "txt", text, (Page(1, 0, len(text)),))
+        return {d.rule for d in reviewer.review(doc, contract_type="saas", value=10_000).deviations}
+
+    cause = ("9. Termination for Cause\n\nEither party may terminate this Agreement if the other party materially "
+             "breaches it and fails to cure the breach within thirty (30) days after written notice.")
+    assert "termination.no_customer_convenience_termination" in rules(cause)
+    elsewhere = ("3. Term\n\nThis Agreement runs for one year. The Customer may terminate this Agreement at any time "
+                 "by giving not less than 30 days' written notice to the Vendor.")
+    assert "termination.no_customer_convenience_termination" not in rules(elsewhere, cause)
+
+
 def test_engine_the_customers_convenience_right_is_not_the_vendors(reviewer) -> None:
     """"You may terminate for convenience" sits close in wording to the vendor's convenience red flag; the flag
     names the vendor as the holder of that right, so only the vendor's own right takes it."""

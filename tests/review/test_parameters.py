@@ -77,6 +77,10 @@ def test_parameters_data_breach_carve_out(text: str, value: bool) -> None:
         ("broad_customer_indemnity", "You'll defend us against any claim arising from your use of the Service.", True),
         ("customer_convenience_termination", "You can cancel at any time, for any reason, on 30 days' notice.", True),
         ("customer_convenience_termination", "Either party may terminate without cause on 90 days' notice.", True),
+        ("customer_convenience_termination", "The Customer may terminate this Agreement at any time by giving not "
+         "less than 30 days' written notice to the Supplier.", True),
+        ("customer_convenience_termination", "Client may end the Services on sixty (60) days' prior written notice.",
+         True),
         ("vendor_may_change_terms", "Any change to these Terms must be agreed in writing by both of us.", False),
         ("vendor_may_change_terms", "It may be amended only by a written amendment signed by both parties.", False),
     ],
@@ -127,6 +131,11 @@ def test_parameters_customer_notice_is_not_the_vendors() -> None:
         ("customer_convenience_termination", "No party shall have any right to terminate for convenience."),
         ("customer_convenience_termination", "Vendor may terminate for convenience on 30 days' notice."),
         ("customer_convenience_termination", "Fees are non-cancellable; you may end it only for our uncured breach."),
+        ("customer_convenience_termination", "Either party may terminate this Agreement on 30 days' written notice if "
+         "the other party materially breaches it."),
+        ("customer_convenience_termination", "If the affected party is prevented from performing for 30 days or more, "
+         "the other party may terminate this Agreement by giving written notice."),
+        ("customer_convenience_termination", "Supplier may terminate this Agreement at any time on 90 days' notice."),
         ("vendor_may_change_terms", "Changes must be agreed by both parties, but we may update the policies posted "
          "on our website from time to time."),
     ],
