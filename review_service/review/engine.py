@@ -248,7 +248,7 @@ class Reviewer:
             clause_terms[0] = {**clause_terms[0], **_preamble_terms(front)}
         deviations += self._missing(matches, contract_type, personal_data)
         deviations = _confidentiality_direction(doc, clauses, matches, clause_terms, deviations, self.library)
-        deviations = _no_convenience_right(clauses, matches, deviations, self.library, contract_type)
+        deviations = _whole_draft_positions(clauses, matches, deviations, self.library, contract_type)
         deviations = _with_redlines(_one_per_rule(deviations), clauses)
         deviations.sort(key=lambda d: (-severity_rank(d.severity), d.evidence.start if d.evidence else -1))
         money_types = {"payment_terms", "price_changes", "minimum_commitment"}
@@ -392,32 +392,56 @@ def _confidentiality_direction(doc: Document, clauses: list[Clause], matches: li
     return deviations
 
 
-def _no_convenience_right(clauses: list[Clause], matches: list[ClauseMatch], deviations: list[Deviation],
-                          library: Library, contract_type: str) -> list[Deviation]:
-    """Whether the customer may terminate for convenience is a fact of the whole agreement: a draft whose
-    termination clauses allow only termination for breach, and where no clause anywhere gives the customer (or
-    either party) a convenience right, has none. One clause alone cannot tell, so the clause-level match misses
-    it ("Either party may terminate if the other materially breaches" is an approved cause clause)."""
-    ct = library.clause_types.get("termination")
-    param = next((p for p in ct.parameters if p.name == "customer_convenience_termination"), None) if ct else None
-    bound = next((b for _, b in param.bounds() if b.rule == "no_customer_convenience_termination"), None) \
-        if param else None
-    if ct is None or param is None or bound is None:
-        return deviations  # a library without this position
-    rule = f"{ct.id}.{bound.rule}"
+def _whole_draft_positions(clauses: list[Clause], matches: list[ClauseMatch], deviations: list[Deviation],
+                           library: Library, contract_type: str) -> list[Deviation]:
+    """Positions that are facts of the whole agreement, not of one clause: a clause alone cannot tell that the
+    draft has no convenience right, or no data-breach carve-out, because either may sit in another clause.
+
+    - No convenience right: the termination clauses allow termination for breach only ("Either party may
+      terminate if the other materially breaches" is approved wording on its own), and no clause anywhere gives
+      the Customer (or either party) a convenience right.
+    - No data-breach carve-out: the draft caps liability, and neither its liability clauses nor any sentence
+      excluding something from a limit speaks of data breaches.
+    """
+    text = "\n".join(c.text for c in clauses)
+    liability = "\n".join(c.text for c, m in zip(clauses, matches, strict=True)
+                          if m.clause_type in ("limitation_of_liability", "consequential_damages"))
+    checks = (
+        ("termination", "customer_convenience_termination",
+         lambda: bool(read_parameters(["customer_convenience_termination"], text)),
+         "no clause of this draft lets the Customer terminate for convenience; its termination clauses allow "
+         "termination for breach only."),
+        ("limitation_of_liability", "data_breach_carve_out",
+         lambda: not read_parameters(["cap_months_of_fees", "cap_fixed_amount"], liability)  # no cap to carve from
+         or bool(read_parameters(["data_breach_carve_out"], liability)) or bool(_EXCLUDED_DATA.search(text)),
+         "the cap on liability has no carve-out for data breaches anywhere in this draft, so losses from a breach "
+         "of the Customer's data sit under it."),
+    )
     required = {c.id for c in library.required_clause_types(contract_type, personal_data=False)}
-    if any(d.rule == rule for d in deviations) or ct.id not in required:
-        return deviations
-    termination = [c for c, m in zip(clauses, matches, strict=True) if m.clause_type == ct.id and m.substantive]
-    if not termination or read_parameters([param.name], "\n".join(c.text for c in clauses)):
-        return deviations
-    first = termination[0]
-    return [*deviations, Deviation(
-        first.id, ct.id, rule, "parameter", bound.severity,
-        f"{ct.title}: no clause of this draft lets the Customer terminate for convenience; its termination "
-        "clauses allow termination for breach only.", _evidence(first), ct.standard[0].text,
-        _fallback_text(ct, None, bound.rule), [],
-    )]
+    for type_id, name, stated_anywhere, message in checks:
+        ct = library.clause_types.get(type_id)
+        param = next((p for p in ct.parameters if p.name == name), None) if ct else None
+        if ct is None or param is None or param.expected is None or ct.id not in required:
+            continue  # a library without this position, or a contract type that needs no such clause
+        rule = f"{ct.id}.{param.expected.rule}"
+        typed = [c for c, m in zip(clauses, matches, strict=True) if m.clause_type == ct.id and m.substantive]
+        if not typed or any(d.rule == rule for d in deviations) or stated_anywhere():
+            continue
+        deviations = [*deviations, Deviation(
+            typed[0].id, ct.id, rule, "parameter", param.expected.severity, f"{ct.title}: {message}",
+            _evidence(typed[0]), ct.standard[0].text, _fallback_text(ct, None, param.expected.rule), [],
+        )]
+    return deviations
+
+
+# A sentence anywhere that takes data breaches out of a limit: "Nothing in this clause limits ... for breach of the
+# Data Protection clause", "Losses from a Security Incident are not subject to the cap".
+_EXCLUDED_DATA = re.compile(
+    r"(?:not (?:apply|be subject|limit)|shall not limit|nothing in this [^.;]{0,40}limits?|unlimited|uncapped|"
+    r"excluded from|carve)[^.;]{0,200}(?:data (?:breach|protection|security)|personal data|security (?:incident|"
+    r"breach)|unauthori[sz]ed (?:access|disclosure))|(?:data (?:breach|protection|security)|personal data|security "
+    r"(?:incident|breach))[^.;]{0,120}(?:not (?:be )?(?:subject to|limited by)|unlimited|uncapped|excluded from)",
+    re.I)
 
 
 def _one_per_rule(deviations: list[Deviation]) -> list[Deviation]:

@@ -143,9 +143,9 @@ def test_engine_terms_fixed_by_reference_are_not_a_unilateral_change(reviewer) -
         "from time to time, which prevail over this Order Form.")
 
 
-def test_engine_no_convenience_right_anywhere_is_read_from_the_whole_draft(reviewer) -> None:
-    """A termination-for-breach clause is approved wording on its own; the missing convenience right is a fact of
-    the whole draft, so it is flagged only when no clause anywhere gives the Customer one."""
+def test_engine_positions_of_the_whole_draft(reviewer) -> None:
+    """A termination-for-breach clause and a cap are approved wording on their own; a missing convenience right or
+    data-breach carve-out is a fact of the whole draft, flagged only when no clause anywhere states it."""
     from review_service.ingest.document import Document, Page
 
     def rules(*sections: str) -> set[str]:
@@ -159,6 +159,13 @@ def test_engine_no_convenience_right_anywhere_is_read_from_the_whole_draft(revie
     elsewhere = ("3. Term\n\nThis Agreement runs for one year. The Customer may terminate this Agreement at any time "
                  "by giving not less than 30 days' written notice to the Vendor.")
     assert "termination.no_customer_convenience_termination" not in rules(elsewhere, cause)
+
+    cap = ("12. Limitation of Liability\n\nEach party's total liability under this Agreement shall not exceed the "
+           "fees paid in the twenty-four (24) months before the claim.")
+    assert "limitation_of_liability.no_data_breach_carve_out" in rules(cause, cap)
+    carved = ("13. Exclusions\n\nNothing in this Agreement limits either party's liability for fraud, or for a "
+              "breach of its data protection obligations.")
+    assert "limitation_of_liability.no_data_breach_carve_out" not in rules(cause, cap, carved)
 
 
 def test_engine_the_customers_convenience_right_is_not_the_vendors(reviewer) -> None:
