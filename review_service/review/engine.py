@@ -395,42 +395,69 @@ def _confidentiality_direction(doc: Document, clauses: list[Clause], matches: li
 def _whole_draft_positions(clauses: list[Clause], matches: list[ClauseMatch], deviations: list[Deviation],
                            library: Library, contract_type: str) -> list[Deviation]:
     """Positions that are facts of the whole agreement, not of one clause: a clause alone cannot tell that the
-    draft has no convenience right, or no data-breach carve-out, because either may sit in another clause.
+    draft has no convenience right, or no data-breach carve-out, because either may sit in another clause; and
+    an early-exit sum may hide under a heading of another type ("Effect of Termination").
 
     - No convenience right: the termination clauses allow termination for breach only ("Either party may
       terminate if the other materially breaches" is approved wording on its own), and no clause anywhere gives
       the Customer (or either party) a convenience right.
     - No data-breach carve-out: the draft caps liability, and neither its liability clauses nor any sentence
       excluding something from a limit speaks of data breaches.
+    - Liquidated damages on the customer: a clause of any type makes the Customer pay for the rest of the term
+      when the agreement ends early.
     """
     text = "\n".join(c.text for c in clauses)
-    liability = "\n".join(c.text for c, m in zip(clauses, matches, strict=True)
-                          if m.clause_type in ("limitation_of_liability", "consequential_damages"))
+    typed: dict[str, list[Clause]] = {}
+    for c, m in zip(clauses, matches, strict=True):
+        if m.clause_type and m.substantive:
+            typed.setdefault(m.clause_type, []).append(c)
+    liability = "\n".join(c.text for t in ("limitation_of_liability", "consequential_damages")
+                          for c in typed.get(t, []))
+    required = {c.id for c in library.required_clause_types(contract_type, personal_data=False)}
+
+    def first_of(type_id: str) -> Clause | None:
+        return typed[type_id][0] if type_id in required and typed.get(type_id) else None
+
+    def no_convenience_right() -> Clause | None:
+        return None if read_parameters(["customer_convenience_termination"], text) else first_of("termination")
+
+    def no_carve_out() -> Clause | None:
+        if not read_parameters(["cap_months_of_fees", "cap_fixed_amount"], liability):
+            return None  # no cap to carve data breaches out of
+        if read_parameters(["data_breach_carve_out"], liability) or _EXCLUDED_DATA.search(text):
+            return None
+        return first_of("limitation_of_liability")
+
+    def early_exit_sum() -> Clause | None:
+        return next((c for c, m in zip(clauses, matches, strict=True) if m.substantive
+                     and m.clause_type != "minimum_commitment"  # there the clause's own reading decides
+                     and read_parameters(["customer_liquidated_damages"], c.text)), None)
+
     checks = (
-        ("termination", "customer_convenience_termination",
-         lambda: bool(read_parameters(["customer_convenience_termination"], text)),
+        ("termination", "customer_convenience_termination", no_convenience_right,
          "no clause of this draft lets the Customer terminate for convenience; its termination clauses allow "
          "termination for breach only."),
-        ("limitation_of_liability", "data_breach_carve_out",
-         lambda: not read_parameters(["cap_months_of_fees", "cap_fixed_amount"], liability)  # no cap to carve from
-         or bool(read_parameters(["data_breach_carve_out"], liability)) or bool(_EXCLUDED_DATA.search(text)),
+        ("limitation_of_liability", "data_breach_carve_out", no_carve_out,
          "the cap on liability has no carve-out for data breaches anywhere in this draft, so losses from a breach "
          "of the Customer's data sit under it."),
+        ("minimum_commitment", "customer_liquidated_damages", early_exit_sum,
+         "the Customer pays for the rest of the term if the agreement ends early: an early-exit sum, whatever "
+         "this clause's heading calls it."),
     )
-    required = {c.id for c in library.required_clause_types(contract_type, personal_data=False)}
-    for type_id, name, stated_anywhere, message in checks:
+    for type_id, name, find, message in checks:
         ct = library.clause_types.get(type_id)
         param = next((p for p in ct.parameters if p.name == name), None) if ct else None
-        if ct is None or param is None or param.expected is None or ct.id not in required:
-            continue  # a library without this position, or a contract type that needs no such clause
+        if ct is None or param is None or param.expected is None:
+            continue  # a library without this position
         rule = f"{ct.id}.{param.expected.rule}"
-        typed = [c for c, m in zip(clauses, matches, strict=True) if m.clause_type == ct.id and m.substantive]
-        if not typed or any(d.rule == rule for d in deviations) or stated_anywhere():
+        if any(d.rule == rule for d in deviations):
             continue
-        deviations = [*deviations, Deviation(
-            typed[0].id, ct.id, rule, "parameter", param.expected.severity, f"{ct.title}: {message}",
-            _evidence(typed[0]), ct.standard[0].text, _fallback_text(ct, None, param.expected.rule), [],
-        )]
+        clause = find()
+        if clause is not None:
+            deviations = [*deviations, Deviation(
+                clause.id, ct.id, rule, "parameter", param.expected.severity, f"{ct.title}: {message}",
+                _evidence(clause), ct.standard[0].text, _fallback_text(ct, None, param.expected.rule), [],
+            )]
     return deviations
 
 

@@ -339,6 +339,39 @@ def _data_breach_carve_out(text: str) -> Reading | None:
     return Reading("", True, m.start(), m.end(), m.group(0))
 
 
+# The customer paying for the rest of the term when the agreement ends early: "On termination Customer shall pay
+# all fees owed through the end of the Subscription Term", "an early termination fee equal to the remaining fees",
+# "the balance of the Charges for the unexpired Term becomes immediately due". An early-exit sum in all but name.
+_REST_OF_TERM = re.compile(
+    r"\b(?:all|any|the)?\s*(?:remaining|unpaid|outstanding|future|balance of the|rest of the)?\s*(?:fees|charges|"
+    r"amounts|payments|subscription fees)\b[^.;]{0,80}\b(?:through|until|for|to) (?:the )?(?:end|remainder|rest|"
+    r"balance|expiry|expiration)\b[^.;]{0,40}?\b(?:term|(?:subscription|commitment|contract|minimum) period)\b|"
+    r"\bunexpired (?:portion of the )?(?:term|period)\b|"
+    r"\bearly termination (?:fee|charge|payment)|\bliquidated damages\b", re.I)
+_ON_EARLY_END = re.compile(r"terminat|cancel|\bend(?:s|ed)? early|early exit|expir", re.I)
+
+
+_PAYS = re.compile(r"\b(?:shall|will|must|agrees? to)\s+(?:immediately\s+)?(?:pay|be liable for|remain liable for)",
+                   re.I)
+_FALLS_DUE = re.compile(r"\bbecomes? (?:immediately )?(?:due|payable)|\bshall (?:immediately )?become (?:due|payable)",
+                        re.I)
+
+
+def _customer_liquidated_damages(text: str) -> Reading | None:
+    """True when the customer must pay for the rest of the term (or a fixed early-exit sum) when the agreement ends
+    early; otherwise undecided. The vendor paying or refunding ("Vendor shall refund ...") is not this position."""
+    for offset, sentence in _cued(text, _ON_EARLY_END):
+        m = _REST_OF_TERM.search(sentence)
+        if m is None or re.search(r"\brefund", sentence, re.I):
+            continue
+        pays = _PAYS.search(sentence)
+        payer = sentence[:pays.start()].split(",")[-1] if pays else ""
+        by_customer = bool(pays) and bool(CUSTOMER.search(payer)) and not VENDOR.search(payer)
+        if by_customer or _FALLS_DUE.search(sentence) or "liquidated" in m.group(0).lower():
+            return Reading("", True, offset + m.start(), offset + m.end(), m.group(0))
+    return None
+
+
 def _no_customer_data(text: str) -> Reading | None:
     """False (the vendor takes nothing of the customer's data) when the clause does not mention that data."""
     return None if _CUSTOMER_DATA.search(text) else Reading("", False, 0, 0, "")
@@ -482,6 +515,7 @@ READERS: dict[str, Callable[[str], Reading | None]] = {
     "broad_customer_indemnity": _broad_customer_indemnity,
     "cap_mutual": _cap_mutual,
     "data_breach_carve_out": _data_breach_carve_out,
+    "customer_liquidated_damages": _customer_liquidated_damages,
     "customer_liability_capped": _cap_mutual,
     "vendor_owns_customer_data": _no_customer_data,
     "vendor_perpetual_data_licence": _no_customer_data,

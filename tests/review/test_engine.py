@@ -167,6 +167,12 @@ def test_engine_positions_of_the_whole_draft(reviewer) -> None:
               "breach of its data protection obligations.")
     assert "limitation_of_liability.no_data_breach_carve_out" not in rules(cause, cap, carved)
 
+    # An early-exit sum under another type's heading ("Effect of Termination" names survival outright).
+    effect = ("10. Effect of Termination\n\nOn termination Customer shall pay all fees owed through the end of the "
+              "Subscription Term.")
+    assert "minimum_commitment.liquidated_damages_on_customer" in rules(cause, effect)
+    assert "minimum_commitment.liquidated_damages_on_customer" not in rules(cause)
+
 
 def test_engine_the_customers_convenience_right_is_not_the_vendors(reviewer) -> None:
     """"You may terminate for convenience" sits close in wording to the vendor's convenience red flag; the flag

@@ -286,3 +286,30 @@ def test_parameters_an_index_plus_a_margin_is_not_a_capped_increase(text: str) -
 def test_parameters_an_index_margin_under_a_ceiling_reads_the_ceiling(text: str, percent: float) -> None:
     assert read_parameters(["increase_capped"], text) == []
     assert read_parameters(["renewal_increase_percent"], text)[0].value == percent
+
+
+@pytest.mark.parametrize(
+    ("text", "paid"),
+    [
+        ("On termination Customer shall pay all fees owed through the end of the Subscription Term.", True),
+        ("If you terminate early for any reason other than our uncured breach, you will pay an early termination "
+         "fee equal to all remaining fees for the rest of the term.", True),
+        ("On any early termination the balance of the Charges for the unexpired Term becomes immediately due.", True),
+        ("If this Agreement is terminated early, all Fees for the remainder of the Initial Term shall become "
+         "immediately due and payable.", True),
+        ("On termination by Customer for Vendor breach, Vendor shall refund any prepaid fees for the remainder of "
+         "the term.", False),
+        ("Either party may terminate for breach; Customer shall pay fees due up to the end of the notice period.",
+         False),
+        ("On termination, Customer shall pay the fees for Services performed up to the date of termination.", False),
+        ("If Customer terminates for Vendor breach, Vendor shall pay Customer the costs of transition for the rest "
+         "of the term.", False),
+    ],
+)
+def test_parameters_the_customer_paying_for_the_rest_of_the_term_is_an_early_exit_sum(text: str, paid: bool) -> None:
+    """POLICY.md row 24: no liquidated damages on the customer; fees for the rest of the term on an early end are
+    such a sum in all but name. Fees for work done, or the vendor's refund, are not."""
+    found = read_parameters(["customer_liquidated_damages"], text)
+    assert bool(found) is paid
+    if found:
+        assert found[0].value is True and text[found[0].start:found[0].end] == found[0].text
