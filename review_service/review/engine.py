@@ -406,7 +406,6 @@ def _whole_draft_positions(clauses: list[Clause], matches: list[ClauseMatch], de
     - Liquidated damages on the customer: a clause of any type makes the Customer pay for the rest of the term
       when the agreement ends early.
     """
-    text = "\n".join(c.text for c in clauses)
     typed: dict[str, list[Clause]] = {}
     for c, m in zip(clauses, matches, strict=True):
         if m.clause_type and m.substantive:
@@ -419,12 +418,14 @@ def _whole_draft_positions(clauses: list[Clause], matches: list[ClauseMatch], de
         return typed[type_id][0] if type_id in required and typed.get(type_id) else None
 
     def no_convenience_right() -> Clause | None:
-        return None if read_parameters(["customer_convenience_termination"], text) else first_of("termination")
+        stated = any(read_parameters(["customer_convenience_termination"], c.text) for c in clauses)
+        return None if stated else first_of("termination")
 
     def no_carve_out() -> Clause | None:
         if not read_parameters(["cap_months_of_fees", "cap_fixed_amount"], liability):
             return None  # no cap to carve data breaches out of
-        if read_parameters(["data_breach_carve_out"], liability) or _EXCLUDED_DATA.search(text):
+        if read_parameters(["data_breach_carve_out"], liability) or any(_excludes_data_breaches(c.text)
+                                                                        for c in clauses):
             return None
         return first_of("limitation_of_liability")
 
@@ -462,13 +463,24 @@ def _whole_draft_positions(clauses: list[Clause], matches: list[ClauseMatch], de
 
 
 # A sentence anywhere that takes data breaches out of a limit: "Nothing in this clause limits ... for breach of the
-# Data Protection clause", "Losses from a Security Incident are not subject to the cap".
-_EXCLUDED_DATA = re.compile(
-    r"(?:not (?:apply|be subject|limit)|shall not limit|nothing in this [^.;]{0,40}limits?|unlimited|uncapped|"
-    r"excluded from|carve)[^.;]{0,200}(?:data (?:breach|protection|security)|personal data|security (?:incident|"
-    r"breach)|unauthori[sz]ed (?:access|disclosure))|(?:data (?:breach|protection|security)|personal data|security "
-    r"(?:incident|breach))[^.;]{0,120}(?:not (?:be )?(?:subject to|limited by)|unlimited|uncapped|excluded from)",
-    re.I)
+# Data Protection clause", "Losses from a Security Incident are not subject to the cap". Found from each mention of
+# data breaches, looking for the words of an exception in the same sentence (one pass, no backtracking search).
+_DATA_BREACH = re.compile(r"data (?:breach|protection|security)|personal data|security (?:incident|breach)|"
+                          r"unauthori[sz]ed (?:access|disclosure)", re.I)
+_EXCEPTION = re.compile(r"not (?:apply|be subject|limit)|shall not limit|nothing in this [^.;]{0,40}limits?|unlimited|"
+                        r"uncapped|excluded from|carve|not (?:be )?(?:subject to|limited by)", re.I)
+
+
+def _excludes_data_breaches(text: str) -> bool:
+    low = text.lower()
+    if "data" not in low and "security" not in low and "unauthori" not in low:
+        return False  # a cheap first look: this runs over every clause of a draft
+    for m in _DATA_BREACH.finditer(text):
+        start = max(text.rfind(".", 0, m.start()), text.rfind(";", 0, m.start())) + 1
+        ends = [i for i in (text.find(".", m.end()), text.find(";", m.end())) if i >= 0]
+        if _EXCEPTION.search(text, max(start, m.start() - 200), min(ends, default=len(text))):
+            return True
+    return False
 
 
 def _one_per_rule(deviations: list[Deviation]) -> list[Deviation]:
