@@ -22,8 +22,9 @@ so that no text is beyond what the model sees.
 
 from __future__ import annotations
 
+import bisect
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Any, Literal
@@ -348,6 +349,7 @@ class _Builder:
         self.stack: list[_Open] = []
         self.zone = "front"  # front matter (title, preamble, recitals) until the operative text starts
         self.heading_line_at = -1  # a heading line already taken by the clause above ("ARTICLE I" / "Services")
+        self.heading_blocks = {b.start for b in doc.blocks if b.kind in ("heading", "title")}
 
     # -- sequence knowledge, to tell a clause number from a cross-reference
     def expected(self, marker: Marker) -> bool:
@@ -457,7 +459,7 @@ class _Builder:
             self._definition(unit, d.group("term").strip())
             return
         heading, whole_line = run_in_heading(line)
-        is_heading_block = any(b.start == unit.start and b.kind in ("heading", "title") for b in self.doc.blocks)
+        is_heading_block = unit.start in self.heading_blocks
         if (heading and whole_line and (_is_caps_heading(line) or is_heading_block)) or (
             is_heading_block and heading
         ):
@@ -600,16 +602,17 @@ def _sentence_starts(text: str) -> list[int]:
 
 
 def _split_long(doc: Document, clauses: list[_Draft], window: int) -> list[_Draft]:
-    from review_service.matching.model_files import count_tokens
+    from review_service.matching.model_files import token_starts
 
     text = doc.text
-    sizes = count_tokens([text[c.start:c.end] for c in clauses])
     out: list[_Draft] = []
-    for clause, size in zip(clauses, sizes, strict=True):
+    for clause, starts in zip(clauses, token_starts([text[c.start:c.end] for c in clauses]), strict=True):
+        size = len(starts) + 2  # with [CLS] and [SEP], as the model counts
         if size <= window or clause.kind == "signature":
             out.append(clause)
             continue
-        for i, (a, b) in enumerate(_pack(text, clause.start, clause.end, size, window)):
+        pieces = _pack(text, clause.start, clause.end, size, window, [clause.start + a for a in starts])
+        for i, (a, b) in enumerate(pieces):
             if i == 0:
                 out.append(replace(clause, start=a, end=b))
             else:
@@ -627,10 +630,19 @@ _FINE_CUTS = [
 ]
 
 
-def _pack(text: str, start: int, end: int, size: int, window: int, level: int = 0) -> list[tuple[int, int]]:
-    """Cut [start, end) into roughly equal pieces under the window, at the coarsest boundaries that do."""
-    from review_service.matching.model_files import count_tokens
+def _pack(text: str, start: int, end: int, size: int, window: int, starts: list[int]) -> list[tuple[int, int]]:
+    """Cut [start, end) into roughly equal pieces under the window, at the coarsest boundaries that do.
+    ``starts``: where the clause's word pieces start in ``text``. Every cut falls on whitespace, so a span's
+    pieces are those starting inside it: the clause is tokenized once, not once per candidate span."""
 
+    def pieces_in(a: int, b: int) -> int:
+        return bisect.bisect_left(starts, b) - bisect.bisect_left(starts, a)
+
+    return _pack_level(text, start, end, size, window, pieces_in, 0)
+
+
+def _pack_level(text: str, start: int, end: int, size: int, window: int, pieces_in: Callable[[int, int], int],
+                level: int) -> list[tuple[int, int]]:
     chunk = text[start:end]
     if level == 0:
         found = {start + m.end() for m in re.finditer(r"\n\s*\n|\n(?=\s*\S)", chunk)}
@@ -639,7 +651,7 @@ def _pack(text: str, start: int, end: int, size: int, window: int, level: int = 
         found = {start + m.end() for m in _FINE_CUTS[level - 1].finditer(chunk)}
     cuts = sorted(c for c in found | {start} if start <= c < end)
     spans = list(zip(cuts, [*cuts[1:], end], strict=True))
-    lengths = [max(n - 2, 1) for n in count_tokens([text[a:b] for a, b in spans])]  # [CLS]/[SEP] once a piece
+    lengths = [max(pieces_in(a, b), 1) for a, b in spans]  # [CLS]/[SEP] once a piece
     n_pieces = -(-size // (window - 16))
     target = size / n_pieces
     pieces: list[tuple[int, int]] = []
@@ -652,10 +664,10 @@ def _pack(text: str, start: int, end: int, size: int, window: int, level: int = 
     pieces.append((cur_start, end))
     if level >= len(_FINE_CUTS):
         return pieces
-    sizes = count_tokens([text[a:b] for a, b in pieces])
     out: list[tuple[int, int]] = []
-    for (a, b), n in zip(pieces, sizes, strict=True):
-        out.extend(_pack(text, a, b, n, window, level + 1) if n > window else [(a, b)])
+    for a, b in pieces:
+        n = pieces_in(a, b) + 2  # with [CLS] and [SEP], as the model counts
+        out.extend(_pack_level(text, a, b, n, window, pieces_in, level + 1) if n > window else [(a, b)])
     return out
 
 

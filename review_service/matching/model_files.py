@@ -68,6 +68,16 @@ def count_tokens(texts: list[str]) -> list[int]:
     return [len(enc.ids) for enc in _tokenizer().encode_batch(texts)]
 
 
+def token_starts(texts: list[str]) -> list[list[int]]:
+    """For each text, where each of its word pieces starts ([CLS] and [SEP] left out; the model counts two more).
+    Pieces never cross whitespace, so the pieces of any whitespace-bounded span of a text are those starting
+    inside it: one tokenization counts them all."""
+    if not texts:
+        return []
+    return [[a for (a, _b), special in zip(enc.offsets, enc.special_tokens_mask, strict=True) if not special]
+            for enc in _tokenizer().encode_batch(texts)]
+
+
 def file_checksums(path: Path | None = None) -> dict[str, str]:
     """sha256 of every file of the model folder, by relative path: what identifies the model exactly."""
     import hashlib
