@@ -32,6 +32,9 @@ import yaml
 from eval.report import DEFAULT_DATA, markdown_table, write_report
 
 DEFAULT_PDF = DEFAULT_DATA / "cuad" / "pdf" / "CHANGEPOINTCORP_03_08_2000-EX-10.6-LICENSE AND HOSTING AGREEMENT.PDF"
+# The 30-page draft is about 90,000 characters; the draft above is dense (136,331), this one is of
+# that size (34 pages, 98,067 characters).
+TYPICAL_PDF = DEFAULT_DATA / "cuad" / "pdf" / "OLDAPIWIND-DOWNLTD_01_08_2016-EX-1.3-AGENCY AGREEMENT1.pdf"
 AIM_SECONDS = 2.0
 AIM_REASSESS_MS = 50.0
 STAGES = ("extract", "segment", "embed", "forward_pass", "match", "assess", "total", "cpu_extract", "cpu_segment",
@@ -163,7 +166,8 @@ def measure(path: Path, precisions: list[str], repeat: int) -> list[dict[str, An
         for run in runs:
             figures = {"file": path.name, **run.figures(), "load_average_before": load_before,
                        "load_average_after": load_after, "repeat": repeat,
-                       "batch_size": run.embedder.batch_size, "torch_threads": _torch_threads()}
+                       "batch_size": run.embedder.batch_size, "batch_tokens": run.embedder.batch_tokens,
+                       "torch_threads": _torch_threads()}
             figures["reassess"] = run.reassess(library_dir, Path(tmp) / f"changed-{run.embedder.precision}",
                                                repeat * 3)
             out.append(figures)
@@ -193,18 +197,21 @@ def markdown(results: list[dict[str, Any]]) -> str:
         cm = r["median_seconds"]
         cpu.append((r["file"][:40], r["precision"], f"{cm['cpu_extract']:.2f}", f"{cm['cpu_segment']:.2f}",
                     f"{cm['cpu_embed']:.2f}", f"{cm['cpu_match_assess']:.3f}", f"{cm['cpu_total']:.2f}"))
-    best = min(r["median_seconds"]["total"] for r in results)
-    best_reassess = min(r["reassess"]["cold_ms"] for r in results)
-    verdict = (f"- 2 s aim (30 pages end to end): {'met' if best < AIM_SECONDS else 'NOT met'} "
-               f"(best median {best:.2f} s).\n"
-               f"- 50 ms aim (re-assessment, cold): {'met' if best_reassess < AIM_REASSESS_MS else 'NOT met'} "
-               f"(best median {best_reassess:.0f} ms).\n")
+    verdict = ""
+    for name in dict.fromkeys(r["file"] for r in results):  # one verdict per draft, at its fastest precision
+        mine = [r for r in results if r["file"] == name]
+        fast = min(mine, key=lambda r: r["median_seconds"]["total"])
+        reassess = min(r["reassess"]["cold_ms"] for r in mine)
+        verdict += (f"- {name[:40]} ({fast['pages']} pages, {fast['chars']:,} characters): 2 s aim "
+                    f"{'met' if fast['median_seconds']['total'] < AIM_SECONDS else 'NOT met'} "
+                    f"({fast['precision']}, median {fast['median_seconds']['total']:.2f} s); 50 ms re-assessment "
+                    f"aim {'met' if reassess < AIM_REASSESS_MS else 'NOT met'} (median {reassess:.0f} ms, cold).\n")
     r0 = results[0]
     return (
         "# Review speed\n\n"
         f"Model warm, embedding cache emptied before each run; medians of {r0['repeat']} runs per precision "
-        f"(runs alternate between precisions); torch threads {r0['torch_threads']}, batch size "
-        f"{r0['batch_size']}. Load average (1 min) before → after the runs in the last column: on 2 cores, "
+        f"(runs alternate between precisions); torch threads {r0['torch_threads']}, batches of at most "
+        f"{r0['batch_size']} texts and {r0.get('batch_tokens', 4096):,} word pieces. Load average (1 min) before → after the runs in the last column: on 2 cores, "
         "anything above 2 means other work shared the machine and stretched every time.\n\n"
         + verdict + "\n"
         + markdown_table(["file", "precision", "pages", "chars", "chars through the model", "extract s",
@@ -226,7 +233,7 @@ def markdown(results: list[dict[str, Any]]) -> str:
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("paths", nargs="*", type=Path, default=[DEFAULT_PDF])
+    parser.add_argument("paths", nargs="*", type=Path, default=[DEFAULT_PDF, TYPICAL_PDF])
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--precisions", default="fp32,bf16",
                         help="comma-separated: fp32, bf16, auto (what VETTED_EMBED_PRECISION says)")
