@@ -84,6 +84,16 @@ _PAY_AFTER = re.compile(r"^[\s)]*(?:(?:calendar|business|working)\s+days?\s+)?(?
                         r"(?:receipt|date|invoice)|payment terms?|net\b)", re.I)
 
 
+# The time the vendor has to put a failure right is no warranty period: "we'll fix it; if we can't within thirty
+# (30) days, you may terminate".
+_REMEDY_TIME = re.compile(r"\b(?:fix|repair|remed\w*|correct|cure|re-?perform|replace|refund|respond|resolve|"
+                          r"can['’]?t|cannot|unable)\b[^.]{0,80}?\bwithin\s*(?:\(\s*)?$", re.I)
+
+
+def _warranty_period(sentence: str, d: t.Duration) -> bool:
+    return not _REMEDY_TIME.search(sentence[max(0, d.start - 120):d.start])
+
+
 def _time_to_pay(sentence: str, d: t.Duration) -> bool:
     return bool(_PAY_BEFORE.search(sentence[max(0, d.start - 24):d.start]) or _PAY_AFTER.search(sentence[d.end:]))
 
@@ -411,6 +421,43 @@ def _audits_per_year(text: str) -> Reading | None:
     return None
 
 
+_AUDIT_COST = re.compile(r"\b(?:costs?|expenses?)\b", re.I)
+_OWN_COST = re.compile(r"\b(?:its|their) own (?:costs?|expense)|\bat its (?:sole )?(?:cost|expense)|"
+                       r"\bat (?:the )?(?:[A-Z]\w+['’]s|our|your) (?:own |sole )?(?:cost|expense)", re.I)
+_PAYS_COST = re.compile(r"\b(?:pay|reimburse|bear|cover)s?\b[^.;]{0,60}?\b(?:costs?|expenses?)\b", re.I)
+_AUDITS = re.compile(r"audit|inspect|verif|\bcheck", re.I)
+_COST_OF_AUDIT = re.compile(r"(?:costs?|expenses?)\s+(?:of|for|incurred|associated|related|arising|in connection)"
+                            r"[^.;]{0,40}?(?:audit|inspect|verif|check)", re.I)
+_IF_FOUND = re.compile(r"\b(?:if|where|in the event|should|to the extent)\b[^.;]{0,120}?\b(?:underpa|under-pa|"
+                       r"exceed|discrepan|non-?complian|shortfall|more than|greater than|in excess)", re.I)
+
+
+def _audit_cost_on_customer(text: str) -> Reading | None:
+    """True when the customer pays for the vendor's audit whatever it finds ("Licensee shall reimburse Licensor
+    for all costs of any such audit", "at Customer's expense"); False when the vendor bears it ("at its own
+    cost", "Licensor shall bear its own costs"). The payer is the party named in "at X's cost", else the one
+    before the sentence's verb. The customer's own expense counts only when it is the audit's ("the cost of
+    the audit"), not its record keeping. A cost that moves to the customer only when the audit finds it
+    under-licensed is left unread: the red-flag match sees that whole wording."""
+    if not _mentions(text, "audit", "inspect", "verif", "check"):
+        return None
+    found = None
+    for offset, sentence in _cued(text, _AUDIT_COST):
+        if not _AUDITS.search(sentence):
+            continue
+        match = _OWN_COST.search(sentence) or _PAYS_COST.search(sentence)
+        if match is None:
+            continue
+        at_whose = re.match(r"at (?:the )?(?:(\S+?)['’]s|(our|your)\b)", match.group(0), re.I)
+        payer = (at_whose.group(1) or at_whose.group(2)) if at_whose else _MODAL.split(sentence, maxsplit=1)[0]
+        if CUSTOMER.search(payer) and not VENDOR.search(payer):
+            if (at_whose or _COST_OF_AUDIT.search(sentence, match.start())) and not _IF_FOUND.search(sentence):
+                return Reading("", True, offset + match.start(), offset + match.end(), match.group(0))
+        elif VENDOR.search(payer) and not CUSTOMER.search(payer) and found is None:
+            found = Reading("", False, offset + match.start(), offset + match.end(), match.group(0))
+    return found
+
+
 # Who acts is what comes before the modal verb ("You can cancel", "We'll stop billing").
 _MODAL = re.compile(r"\bmay\b|\bshall\b|\bcan\b|\bwill\b|['’]ll\b")
 
@@ -547,7 +594,7 @@ READERS: dict[str, Callable[[str], Reading | None]] = {
         s, r"surviv|for a period of|after (?:the )?(?:termination|expiration|expiry)|following "
         r"(?:termination|expir)", r"trade secret", unit="years", pick=min),
     "breach_notice_hours": _breach_hours,
-    "warranty_days": lambda s: _durations_in(s, r"warrant", r"disclaim", pick=min),
+    "warranty_days": lambda s: _durations_in(s, r"warrant", r"disclaim", pick=min, worded=_warranty_period),
     "cgl_per_occurrence": lambda s: _money_in(s, r"general liability|\bCGL\b"),
     "cyber_eo_cover": lambda s: _money_in(
         s, r"cyber|errors and omissions|\bE&O\b|professional (?:indemnity|liability)|technology"),
@@ -557,6 +604,7 @@ READERS: dict[str, Callable[[str], Reading | None]] = {
     "vendor_responsible_for_subcontractors": _vendor_responsible_for_subcontractors,
     "renewal_increase_percent": _renewal_increase,
     "audits_per_year": _audits_per_year,
+    "audit_cost_on_customer": _audit_cost_on_customer,
     "audit_notice_days": lambda s: _durations_in(s, r"audit|inspect", r"within .* after the audit", pick=min),
     "non_solicit_months": lambda s: _durations_in(s, r"solicit|hire|employ|engage", unit="months", pick=max),
     "fm_termination_after_days": lambda s: _durations_in(s, r"terminat|continues|lasts|persists|exceed", pick=max),

@@ -14,6 +14,8 @@ from review_service.review.parameters import read_parameters, right_held_by
          1.5),
         ("late_fee_percent_per_month", "Late payments accrue interest at 18% per annum.", 1.5),
         ("advance_payment_months", "Fees are invoiced annually in advance.", 12),
+        ("warranty_days", "Vendor warrants the Services for ninety (90) days; Vendor will re-perform any "
+                          "non-conforming Services within ten (10) days of notice.", 90),
         ("cap_months_of_fees", "Liability shall not exceed the fees paid in the three (3) months preceding the claim.",
          3),
         ("renewal_term_months", "This Agreement renews automatically for successive terms of two (2) years.", 24),
@@ -48,6 +50,10 @@ def test_parameters_read_values(name: str, text: str, value) -> None:
         ("payment_days", "Liability is limited to the fees paid or payable in the 12 months before the claim."),
         ("governing_law", "Acme Inc., a Delaware corporation, provides the Services."),  # incorporation, not law
         ("cure_period_days", "Either party may terminate on written notice."),
+        # The time to fix a failure is no warranty period (the warranty here lasts the subscription term).
+        ("warranty_days", "We warrant that during your Subscription Term the Service will perform as described. If "
+                          "it doesn't perform as warranted, we'll fix it; if we can't within thirty (30) days, you "
+                          "may terminate."),
     ],
 )
 def test_parameters_refuse_to_guess(name: str, text: str) -> None:
@@ -313,3 +319,34 @@ def test_parameters_the_customer_paying_for_the_rest_of_the_term_is_an_early_exi
     assert bool(found) is paid
     if found:
         assert found[0].value is True and text[found[0].start:found[0].end] == found[0].text
+
+
+@pytest.mark.parametrize(
+    ("text", "on_customer"),
+    [
+        ("Licensee shall reimburse Licensor for all costs and expenses of any such audit, including the fees of any "
+         "independent auditor, regardless of the results thereof.", True),
+        ("You'll pay the reasonable cost of each audit, plus any underpaid fees at our then-current list price.", True),
+        ("We may audit your use of the Services at your own expense once a year.", True),
+        ("Any audit shall be conducted at Licensee's expense.", True),
+        ("Licensor may inspect Licensee's records. Licensor shall bear its own costs of any such audit. Licensee "
+         "shall promptly pay, at Licensor's then-current list prices, any fees shown by the audit to be owing.", False),
+        ("Vendor may check Customer's use of the Software against its licences no more than once a year, during "
+         "business hours and at Vendor's own cost.", False),
+        ("Upon not less than thirty (30) days' prior written notice, Licensor may, at its sole expense, audit "
+         "Licensee's records.", False),
+        ("Licence audit: max 1 per year; 30 days' notice; at Vendor's cost.", False),
+        # Not read: a cost that moves only on a finding, a cost shared, the customer's own record keeping.
+        ("If any audit reveals an underpayment of more than five percent (5%), Licensee shall reimburse Licensor for "
+         "the reasonable costs of the audit.", None),
+        ("Each party shall bear its own costs of the audit.", None),
+        ("Customer shall, at its own expense, maintain complete records and permit Vendor to audit them once a year.",
+         None),
+    ],
+)
+def test_parameters_who_pays_for_the_vendors_audit(text: str, on_customer: bool | None) -> None:
+    """POLICY.md row 15: audits at the vendor's own cost; audit costs on the customer are a medium deviation."""
+    found = read_parameters(["audit_cost_on_customer"], text)
+    assert (found[0].value if found else None) is on_customer
+    if found:
+        assert text[found[0].start:found[0].end] == found[0].text
