@@ -211,8 +211,9 @@ def markdown(results: list[dict[str, Any]]) -> str:
         "# Review speed\n\n"
         f"Model warm, embedding cache emptied before each run; medians of {r0['repeat']} runs per precision "
         f"(runs alternate between precisions); torch threads {r0['torch_threads']}, batches of at most "
-        f"{r0['batch_size']} texts and {r0.get('batch_tokens', 4096):,} word pieces. Load average (1 min) before → after the runs in the last column: on 2 cores, "
-        "anything above 2 means other work shared the machine and stretched every time.\n\n"
+        f"{r0['batch_size']} texts and {r0.get('batch_tokens', 4096):,} word pieces. Load average (1 min) before "
+        "→ after the runs in the last column: on 2 cores, anything above 2 means other work shared the machine "
+        "and stretched every time.\n\n"
         + verdict + "\n"
         + markdown_table(["file", "precision", "pages", "chars", "chars through the model", "extract s",
                           "segment s", "embed s", "of which forward pass s", "match s", "assess s",

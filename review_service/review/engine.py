@@ -24,7 +24,7 @@ from review_service.matching.embed import Embedder, get_embedder, text_key
 from review_service.matching.index import ClauseIndex, load_or_build
 from review_service.review import terms as t
 from review_service.review.classify import HEADING_BONUS, Classifier, ClauseMatch
-from review_service.review.parameters import Reading, read_parameters, right_held_by
+from review_service.review.parameters import FORCE_MAJEURE, Reading, read_parameters, right_held_by
 from review_service.review.redline import redline
 
 CONTRACT_TYPES = ("saas", "services", "nda", "dpa", "software", "goods", "consulting")
@@ -405,6 +405,9 @@ def _whole_draft_positions(clauses: list[Clause], matches: list[ClauseMatch], de
       excluding something from a limit speaks of data breaches.
     - Liquidated damages on the customer: a clause of any type makes the Customer pay for the rest of the term
       when the agreement ends early.
+    - No way out of a long force majeure: the draft excuses performance for events beyond control, and neither
+      its force majeure clauses nor any sentence about such events elsewhere (a termination clause) lets the
+      Customer end the agreement.
     """
     typed: dict[str, list[Clause]] = {}
     for c, m in zip(clauses, matches, strict=True):
@@ -434,6 +437,19 @@ def _whole_draft_positions(clauses: list[Clause], matches: list[ClauseMatch], de
                      and m.clause_type != "minimum_commitment"  # there the clause's own reading decides
                      and read_parameters(["customer_liquidated_damages"], c.text)), None)
 
+    def no_force_majeure_exit() -> Clause | None:
+        relief = typed.get("force_majeure", [])
+        if not relief or any(read_parameters(["customer_fm_termination_right"], c.text) for c in relief):
+            return None
+        own = {c.id for c in relief}
+        for c in clauses:
+            if c.id in own or not FORCE_MAJEURE.search(c.text):
+                continue
+            about_events = [c.text[a:b] for a, b in t.sentence_spans(c.text) if FORCE_MAJEURE.search(c.text[a:b])]
+            if any(read_parameters(["customer_fm_termination_right"], s) for s in about_events):
+                return None
+        return relief[0]
+
     checks = (
         ("termination", "customer_convenience_termination", no_convenience_right,
          "no clause of this draft lets the Customer terminate for convenience; its termination clauses allow "
@@ -444,6 +460,9 @@ def _whole_draft_positions(clauses: list[Clause], matches: list[ClauseMatch], de
         ("minimum_commitment", "customer_liquidated_damages", early_exit_sum,
          "the Customer pays for the rest of the term if the agreement ends early: an early-exit sum, whatever "
          "this clause's heading calls it."),
+        ("force_majeure", "customer_fm_termination_right", no_force_majeure_exit,
+         "no clause of this draft lets the Customer end the agreement however long a force majeure event lasts; "
+         "it can only wait for the event to end."),
     )
     for type_id, name, find, message in checks:
         ct = library.clause_types.get(type_id)

@@ -485,6 +485,105 @@ def right_held_by(text: str, cues: list[str], holder: str) -> bool:
     return not granted  # no sentence grants the right in words it can read: it cannot rule the holder out
 
 
+def _last_party(subject: str) -> str | None:
+    """The party a subject ends with: "You agree that we" is the vendor's act; None when it names neither."""
+    found = [(m.start(), "customer") for m in CUSTOMER.finditer(subject)]
+    found += [(m.start(), "vendor") for m in VENDOR.finditer(subject)]
+    found += [(m.start(), "either") for m in EITHER.finditer(subject)]
+    return max(found)[1] if found else None
+
+
+_NAME_USE = re.compile(r"\b(?:name|logos?|(?:trade|service )?marks?|identify|reference customer|case stud(?:y|ies)|"
+                       r"customer lists?|publicity|press release)\b", re.I)
+_CONSENT = re.compile(r"consent|approv|permission|authori[sz]", re.I)
+_FREE_OF_CONSENT = re.compile(r"without (?:the need for |further |additional |any (?:further )?|requiring |seeking )"
+                              r"[^.;]{0,30}?(?:consent|approv|permission)", re.I)
+_NEGATION = re.compile(r"\b(?:not|never|no|neither|nor)\b|n['’]t\b", re.I)
+_GRANTS_USE = re.compile(r"\bgrants?\b([^.;]{0,40}?)\b(?:the |a |an )?(?:right|licen[cs]e|permission)\b", re.I)
+
+
+def _vendor_may_use_customer_name(text: str) -> Reading | None:
+    """True when the vendor may use the Customer's name or logo without asking ("we may identify you as a
+    customer", "Customer grants Provider the right to use its logo", "Lumenfield may name Customer as a
+    customer"); False when it may not, or only with consent. A sentence whose actor is the Customer (using the
+    vendor's marks) says nothing of it; an actor who is neither party by a generic name is taken as the vendor,
+    the party that names its customers."""
+    if not _mentions(text, "name", "logo", "mark", "identif", "reference", "case stud", "publicity", "press"):
+        return None
+    found = None
+    for offset, sentence in _cued(text, _NAME_USE):
+        granted = _GRANTS_USE.search(sentence)
+        parts = _GRANT.split(sentence, maxsplit=1)
+        if granted:
+            actor = _last_party(granted.group(1)) or "vendor"
+        elif len(parts) == 2:
+            actor = _last_party(parts[0]) or "vendor"
+        else:
+            continue  # grants nothing: a caption or a statement of fact
+        if actor == "customer":
+            continue
+        cue = _NAME_USE.search(sentence)
+        assert cue is not None
+        where = (offset + cue.start(), offset + cue.end(), cue.group(0))
+        if _FREE_OF_CONSENT.search(sentence) and not _NEGATION.search(sentence.split("without", 1)[0]):
+            return Reading("", True, *where)
+        if _CONSENT.search(sentence) or _NEGATION.search(sentence):
+            found = found or Reading("", False, *where)
+            continue
+        return Reading("", True, *where)
+    return found
+
+
+_ENDS = re.compile(r"terminat|cancel|\bend (?:this|the)\b|\bto an end\b|rescind|withdraw from", re.I)
+FORCE_MAJEURE = re.compile(r"force majeure|beyond (?:its|their|our|your|the [\w ]{0,30}?|a party['’]s) (?:reasonable )?"
+                           r"control|act of god", re.I)
+
+
+def _customer_fm_termination_right(text: str) -> Reading | None:
+    """True when the Customer (or either party, or "the other party") may end the agreement: read in a force
+    majeure clause, where ending it is what a long event allows. The party is the one just before the verb that
+    grants ending ("..., the Client may bring the Agreement to an end"). A right of the vendor alone, or a denial
+    ("Customer may not terminate"), is no such right; its absence is a fact of the whole draft (the right may sit
+    in the termination clause), judged there."""
+    if not _mentions(text, "terminat", "cancel", "end ", "an end", "rescind", "withdraw"):
+        return None
+    for offset, sentence in _cued(text, _ENDS):
+        for end in _ENDS.finditer(sentence):
+            before = sentence[:end.start()]
+            grants = list(_GRANT.finditer(before))
+            grant = grants[-1] if grants else None
+            if grant is None or re.search(r"\b(?:not|never)\b", before[grant.end():]):
+                continue
+            head = before[:grant.start()]
+            party = _last_party(re.split(r"[,;:]", head)[-1]) or _last_party(head)
+            if party != "vendor":
+                return Reading("", True, offset + end.start(), offset + end.end(), end.group(0))
+    return None
+
+
+_RELIEF = re.compile(r"\b(?:liable|liability|responsible|excused|in breach|deemed in default)\b", re.I)
+_BOTH_PARTIES = re.compile(r"\b(?:neither|either|each|both|no) (?:part(?:y|ies)|of us|of the parties)\b", re.I)
+_KEEPS_PAYING = re.compile(r"(?:pay|payment|fees|price)[^.;]{0,80}?(?:not be excused|shall continue|will continue|"
+                           r"continues?|remains?|notwithstanding)|(?:not excuse|not relieve|remain bound to pay)", re.I)
+
+
+def _fm_mutual(text: str) -> Reading | None:
+    """Whether force majeure relief is given to both parties (True: "Neither party is responsible for a delay
+    caused by events beyond its reasonable control") or to the vendor alone (False: "The Supplier shall not be
+    liable ..."). Relief to both with the Customer's payments kept going is left unread: the red-flag match
+    weighs that wording."""
+    for offset, sentence in _cued(text, _RELIEF):
+        relief = _RELIEF.search(sentence)
+        assert relief is not None
+        before = sentence[:relief.start()]
+        where = (offset + relief.start(), offset + relief.end(), relief.group(0))
+        if _BOTH_PARTIES.search(before):
+            return None if _KEEPS_PAYING.search(text) else Reading("", True, *where)
+        if _last_party(before) == "vendor":
+            return Reading("", False, *where)
+    return None
+
+
 def _convenience(text: str, *, customer: bool) -> Reading | None:
     """Notice for termination for convenience, by the customer or by the vendor."""
     cue = re.compile(r"convenience|for any reason|without cause|for no reason|at will", re.I)
@@ -592,7 +691,8 @@ READERS: dict[str, Callable[[str], Reading | None]] = {
     "arbitration_seat": lambda s: _jurisdictions(t.arbitration_seat(s)),
     "survival_years": lambda s: _durations_in(
         s, r"surviv|for a period of|after (?:the )?(?:termination|expiration|expiry)|following "
-        r"(?:termination|expir)", r"trade secret", unit="years", pick=min),
+        r"(?:termination|expir)|after (?:this|the) (?:agreement|contract) (?:ends|terminates|expires)|\blasts? for\b",
+        r"trade secret", unit="years", pick=min),
     "breach_notice_hours": _breach_hours,
     "warranty_days": lambda s: _durations_in(s, r"warrant", r"disclaim", pick=min, worded=_warranty_period),
     "cgl_per_occurrence": lambda s: _money_in(s, r"general liability|\bCGL\b"),
@@ -605,6 +705,9 @@ READERS: dict[str, Callable[[str], Reading | None]] = {
     "renewal_increase_percent": _renewal_increase,
     "audits_per_year": _audits_per_year,
     "audit_cost_on_customer": _audit_cost_on_customer,
+    "vendor_may_use_customer_name": _vendor_may_use_customer_name,
+    "customer_fm_termination_right": _customer_fm_termination_right,
+    "fm_mutual": _fm_mutual,
     "audit_notice_days": lambda s: _durations_in(s, r"audit|inspect", r"within .* after the audit", pick=min),
     "non_solicit_months": lambda s: _durations_in(s, r"solicit|hire|employ|engage", unit="months", pick=max),
     "fm_termination_after_days": lambda s: _durations_in(s, r"terminat|continues|lasts|persists|exceed", pick=max),

@@ -173,6 +173,17 @@ def test_engine_positions_of_the_whole_draft(reviewer) -> None:
     assert "minimum_commitment.liquidated_damages_on_customer" in rules(cause, effect)
     assert "minimum_commitment.liquidated_damages_on_customer" not in rules(cause)
 
+    # Relief for as long as a force majeure event lasts, and no way out of it anywhere.
+    relief = ("14. Force Majeure\n\nNeither party is responsible for a delay or failure to perform caused by events "
+              "beyond its reasonable control, such as natural disasters, war or epidemics, for as long as the event "
+              "continues.")
+    assert "force_majeure.no_termination_right" in rules(cause, relief)
+    way_out = ("9. Termination\n\nEither party may terminate this Agreement if the other materially breaches it. "
+               "The Customer may terminate this Agreement on notice if a force majeure event prevents the Vendor's "
+               "performance for more than thirty (30) days.")
+    assert "force_majeure.no_termination_right" not in rules(way_out, relief)
+    assert "force_majeure.no_termination_right" not in rules(cause)
+
 
 def test_engine_the_customers_convenience_right_is_not_the_vendors(reviewer) -> None:
     """"You may terminate for convenience" sits close in wording to the vendor's convenience red flag; the flag

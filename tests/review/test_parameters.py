@@ -350,3 +350,99 @@ def test_parameters_who_pays_for_the_vendors_audit(text: str, on_customer: bool 
     assert (found[0].value if found else None) is on_customer
     if found:
         assert text[found[0].start:found[0].end] == found[0].text
+
+
+@pytest.mark.parametrize(
+    ("text", "free"),
+    [
+        ("You agree that we may identify you as a customer and display your name and logo on our website, in "
+         "customer lists and in other marketing materials.", True),
+        ("Customer hereby grants Provider the right to use Customer's name, trademarks and logos in Provider's"
+         " promotional materials, press releases, investor presentations and customer lists during and after "
+         "the Term.", True),
+        ("Marketing: Vendor may list Customer as a reference customer and publish a case study.", True),
+        ("13.2 Customer References. Lumenfield may name Customer as a customer, and show Customer's logo, on "
+         "its website and in its sales materials.", True),
+        ("Vendor will not use Customer's name, logo or trademarks, or announce that Customer is a client, in "
+         "any publicity or marketing without Customer's prior written consent.", False),
+        ("Neither party shall issue any press release or public announcement regarding this Agreement, or use "
+         "the other party's name or marks, without the other party's prior written approval.", False),
+        ("Supplier may refer to Customer by name in its customer lists only with Customer's prior written "
+         "consent.", False),
+        ("Vendor may use Customer's name and logo in customer lists without further consent.", True),
+        ("Customer may use Vendor's name and marks to describe the integration.", None),
+        ("Each party may name the other as a customer or supplier in its customer lists.", True),
+        ("The Supplier shall not use the Customer's name or logo.", False),
+        ("Provider's name and logo appear on the Service's login page.", None),
+    ],
+)
+def test_parameters_vendor_use_of_the_customers_name(text: str, free: bool | None) -> None:
+    """POLICY.md row 19: no use of the customer's name or logo without prior written consent."""
+    found = read_parameters(["vendor_may_use_customer_name"], text)
+    assert (found[0].value if found else None) is free
+
+
+@pytest.mark.parametrize(
+    ("text", "right"),
+    [
+        ("Neither party is responsible for a delay or failure caused by events beyond its reasonable control. "
+         "If such an event stops Vendor from performing for more than 30 days, Customer may end this Agreement"
+         " and get a refund.", True),
+        ("If a Force Majeure Event prevents Supplier's performance for more than thirty (30) consecutive days,"
+         " Customer may terminate this Agreement upon written notice without liability.", True),
+        ("If the affected party is prevented from performing for 30 days or more, the other party may "
+         "terminate this Agreement by giving written notice.", True),
+        ("Force majeure: mutual; Customer may terminate if it continues beyond 30 days.", True),
+        ("The Supplier's obligations shall be suspended for so long as the force majeure event continues, and "
+         "the Agreement shall continue in force during the period of suspension.", None),
+        ("If a force majeure event occurs, the time for our performance will be extended for the duration of "
+         "the event, and the subscription term and fees will continue unchanged.", None),
+        ("Neither party is responsible for a delay or failure to perform caused by events beyond its "
+         "reasonable control, for as long as the event continues. The affected party will resume performance "
+         "as soon as it reasonably can.", None),
+        ("If the event continues for more than 60 days, Provider may terminate this Agreement on notice.", None),
+        ("Customer may not terminate this Agreement or withhold any fees by reason of a Force Majeure Event.", None),
+        ("Either party may terminate this Agreement if a force majeure event continues for more than ninety "
+         "(90) days.", True),
+        ("Neither party shall be liable for delay caused by circumstances beyond its reasonable control; but if the "
+         "Supplier is thereby prevented from performing for more than thirty days, the Client may bring the "
+         "Agreement to an end by notice in writing.", True),
+        ("Neither party shall be liable for delays caused by force majeure; but if the event lasts 60 days, the "
+         "Supplier may terminate.", None),
+        ("Vendor, at its option, may terminate this Agreement if the event lasts 60 days.", None),
+    ],
+)
+def test_parameters_customer_may_end_a_long_force_majeure(text: str, right: bool | None) -> None:
+    """POLICY.md row 23: the customer may terminate if force majeure lasts too long; the vendor's right alone,
+    or a denial, is not that right."""
+    found = read_parameters(["customer_fm_termination_right"], text)
+    assert (found[0].value if found else None) is right
+
+
+@pytest.mark.parametrize(
+    ("text", "mutual"),
+    [
+        ("Neither party is responsible for a delay or failure caused by events beyond its reasonable control. "
+         "If such an event stops Vendor from performing for more than 30 days, Customer may end this "
+         "Agreement.", True),
+        ("Neither party shall be in breach of this Agreement nor liable for delay in performing its "
+         "obligations if the delay results from events beyond its reasonable control.", True),
+        ("We will not be liable for any delay or failure to perform caused by events beyond our reasonable "
+         "control. Force majeure does not excuse your obligation to pay fees when due.", False),
+        ("Provider shall be excused from performance hereunder during any period of Force Majeure. Customer's "
+         "payment obligations shall continue in full force and effect notwithstanding the occurrence of any "
+         "Force Majeure Event.", False),
+        ("The Supplier shall not be liable for any failure or delay in performing its obligations where such "
+         "failure results from any cause beyond its reasonable control; provided that the Customer shall "
+         "remain bound to pay the price of any Goods delivered.", False),
+        ("Neither party shall be liable for any failure or delay caused by a Force Majeure Event, except that "
+         "Customer's obligation to pay fees shall continue.", None),
+        ("Neither of us is responsible for delays caused by events beyond our reasonable control.", True),
+        ("Force majeure events include fire, flood and war.", None),
+    ],
+)
+def test_parameters_force_majeure_relief_for_both_parties_or_the_vendor_alone(text: str, mutual: bool | None) -> None:
+    """POLICY.md row 23: relief must be mutual; the vendor's delays excused while the customer keeps paying is the
+    one-sided clause it flags."""
+    found = read_parameters(["fm_mutual"], text)
+    assert (found[0].value if found else None) is mutual
