@@ -248,6 +248,7 @@ class Reviewer:
             clause_terms[0] = {**clause_terms[0], **_preamble_terms(front)}
         deviations += self._missing(matches, contract_type, personal_data)
         deviations = _confidentiality_direction(doc, clauses, matches, clause_terms, deviations, self.library)
+        deviations = _confidentiality_term_elsewhere(clauses, matches, clause_terms, deviations, self.library, value)
         deviations = _whole_draft_positions(clauses, matches, deviations, self.library, contract_type)
         deviations = _with_redlines(_one_per_rule(deviations), clauses)
         deviations.sort(key=lambda d: (-severity_rank(d.severity), d.evidence.start if d.evidence else -1))
@@ -389,6 +390,53 @@ def _confidentiality_direction(doc: Document, clauses: list[Clause], matches: li
                 first.id, ct.id, rule, "red_flag", flag.severity, f"{ct.title}: {flag.description}", _evidence(first),
                 approved, _fallback_text(ct, None, flag.id), [],
             ))
+    return deviations
+
+
+# A sentence that says how long the confidentiality duties last, wherever it sits: "The obligations of Recipient
+# hereunder shall survive for a period of one (1) year", "the obligations in clause 2 shall continue for eighteen
+# months after the end of that period". The agreement's own term ("This Agreement shall continue in force for one
+# year") is not one.
+_DUTIES_LAST = re.compile(r"(?:obligations?|duties|confidential\w*|non-?disclosure)[^.;]{0,80}?"
+                          r"\b(?:surviv\w*|continue|last|remain in (?:force|effect))\b", re.I)
+
+
+def _confidentiality_term_elsewhere(clauses: list[Clause], matches: list[ClauseMatch],
+                                    clause_terms: list[dict[str, Any]], deviations: list[Deviation],
+                                    library: Library, value: float | None) -> list[Deviation]:
+    """How long confidentiality lasts is often stated in the Term or Survival clause of an NDA, not in the
+    confidentiality clause; when the confidentiality clauses state no duration, such a sentence elsewhere is
+    judged as theirs (the durations after its verb: "continue for eighteen months")."""
+    ct = library.clause_types.get("confidentiality")
+    param = next((p for p in ct.parameters if p.name == "survival_years"), None) if ct else None
+    own = [c for c, m in zip(clauses, matches, strict=True) if m.clause_type == "confidentiality"]
+    if ct is None or param is None or not own:
+        return deviations
+    if any("survival_years" in terms for terms, m in zip(clause_terms, matches, strict=True)
+           if m.clause_type == "confidentiality"):
+        return deviations  # the confidentiality clause states it: judged there
+    for clause, match in zip(clauses, matches, strict=True):
+        if match.clause_type not in ("term_and_renewal", "survival") or not _DUTIES_LAST.search(clause.text):
+            continue
+        for a, b in t.sentence_spans(clause.text):
+            verb = _DUTIES_LAST.search(clause.text, a, b)
+            found = t.durations(clause.text[verb.end():b]) if verb else []
+            if not verb or not found:
+                continue
+            d = found[0]
+            at = verb.end() + d.start  # in the clause
+            reading = Reading("survival_years", round(d.days / 365, 1), at, at + len(d.text), d.text)
+            start = clause.start + at
+            for bound in param.check(reading.value, contract_value=value):
+                rule = f"{ct.id}.{bound.rule}"
+                if not any(x.rule == rule for x in deviations):
+                    deviations = [*deviations, Deviation(
+                        clause.id, ct.id, rule, "parameter", bound.severity,
+                        _parameter_message(ct, param.name, reading, bound),
+                        Evidence(d.text, start, start + len(d.text)), ct.standard[0].text,
+                        _fallback_text(ct, None, bound.rule), [],
+                    )]
+            return deviations
     return deviations
 
 

@@ -486,10 +486,11 @@ def right_held_by(text: str, cues: list[str], holder: str) -> bool:
 
 
 def _last_party(subject: str) -> str | None:
-    """The party a subject ends with: "You agree that we" is the vendor's act; None when it names neither."""
+    """The party a subject ends with ("You agree that we" is the vendor's act), "either" for both ("Neither
+    party", "each of us"); None when it names no party."""
     found = [(m.start(), "customer") for m in CUSTOMER.finditer(subject)]
     found += [(m.start(), "vendor") for m in VENDOR.finditer(subject)]
-    found += [(m.start(), "either") for m in EITHER.finditer(subject)]
+    found += [(m.start(), "either") for m in _BOTH_PARTIES.finditer(subject)]  # "Neither party", "each of us"
     return max(found)[1] if found else None
 
 
@@ -582,6 +583,45 @@ def _fm_mutual(text: str) -> Reading | None:
         if _last_party(before) == "vendor":
             return Reading("", False, *where)
     return None
+
+
+_SOLICITS = re.compile(r"solicit|recruit|\bhire|employ|engage|entice", re.I)
+_BINDS = re.compile(_MODAL.pattern + r"|\bagrees?\b|\bundertakes?\b|\bcovenants?\b|\bmust\b")
+
+
+def _non_solicit_mutual(text: str) -> Reading | None:
+    """Whether the no-poaching promise binds both parties (True: "Neither party shall solicit the other's
+    employees", or one sentence for each) or only the Customer (False: "Customer shall not ... solicit or hire
+    any employee of Consultant"). A promise by the vendor alone spares the customer and a subject of another
+    name is not guessed: neither is read."""
+    if not _mentions(text, "solicit", "recruit", "hire", "employ", "engage", "entice"):
+        return None
+    bound: dict[str, tuple[int, int, str]] = {}
+    for offset, sentence in _cued(text, _SOLICITS):
+        parts = _BINDS.split(sentence, maxsplit=1)
+        if len(parts) == 1 or not _SOLICITS.search(parts[1]):
+            continue
+        party = _last_party(parts[0])
+        if party is not None and party not in bound:
+            head = parts[0].rstrip()  # the promise up to its verb: "..., Customer"
+            bound[party] = (offset, offset + len(head), head)
+    if "either" in bound or {"customer", "vendor"} <= set(bound):
+        return Reading("", True, *bound.get("either", bound.get("customer", (0, 0, ""))))
+    if "customer" in bound:
+        return Reading("", False, *bound["customer"])
+    return None
+
+
+_HIRING_FEE = re.compile(r"(?:placement|recruit\w*|finder['’]?s?|hiring|conversion|introduction|referral|search|"
+                         r"transfer) fee|fee (?:equal to|of)[^.;]{0,60}?(?:salary|compensation|remuneration|%|percent)",
+                         re.I)
+
+
+def _hiring_fee(text: str) -> Reading | None:
+    """True when the customer owes a fee for hiring the vendor's people ("a placement fee equal to 35% of such
+    employee's first-year compensation"); its absence is not read."""
+    m = _HIRING_FEE.search(text)
+    return Reading("", True, m.start(), m.end(), m.group(0)) if m else None
 
 
 def _convenience(text: str, *, customer: bool) -> Reading | None:
@@ -708,6 +748,8 @@ READERS: dict[str, Callable[[str], Reading | None]] = {
     "vendor_may_use_customer_name": _vendor_may_use_customer_name,
     "customer_fm_termination_right": _customer_fm_termination_right,
     "fm_mutual": _fm_mutual,
+    "non_solicit_mutual": _non_solicit_mutual,
+    "hiring_fee": _hiring_fee,
     "audit_notice_days": lambda s: _durations_in(s, r"audit|inspect", r"within .* after the audit", pick=min),
     "non_solicit_months": lambda s: _durations_in(s, r"solicit|hire|employ|engage", unit="months", pick=max),
     "fm_termination_after_days": lambda s: _durations_in(s, r"terminat|continues|lasts|persists|exceed", pick=max),

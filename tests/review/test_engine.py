@@ -184,6 +184,15 @@ def test_engine_positions_of_the_whole_draft(reviewer) -> None:
     assert "force_majeure.no_termination_right" not in rules(way_out, relief)
     assert "force_majeure.no_termination_right" not in rules(cause)
 
+    # How long confidentiality lasts, stated in the Term clause of an NDA.
+    secrets = ("2. Confidentiality\n\nEach party shall hold the other's Confidential Information in confidence and "
+               "use it only for the Purpose.")
+    term = ("4. Term\n\nThis Agreement shall continue in force for a period of three (3) years. The obligations of "
+            "each party hereunder shall survive for a period of one (1) year following its expiration.")
+    assert "confidentiality.survival_too_short" in rules(secrets, term)
+    longer = term.replace("one (1) year", "five (5) years")
+    assert "confidentiality.survival_too_short" not in rules(secrets, longer)
+
 
 def test_engine_the_customers_convenience_right_is_not_the_vendors(reviewer) -> None:
     """"You may terminate for convenience" sits close in wording to the vendor's convenience red flag; the flag

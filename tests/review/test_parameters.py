@@ -446,3 +446,36 @@ def test_parameters_force_majeure_relief_for_both_parties_or_the_vendor_alone(te
     one-sided clause it flags."""
     found = read_parameters(["fm_mutual"], text)
     assert (found[0].value if found else None) is mutual
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "value"),
+    [
+        ("non_solicit_mutual", "During the term of this Agreement and for twelve (12) months thereafter, "
+         "Customer shall "
+                 "not, directly or indirectly, solicit for employment or hire any employee of Consultant who"
+                 " performed Services hereunder.", False),
+        ("non_solicit_mutual", "During the Term and for twelve months after it, Customer will not solicit or hire any "
+                 "Lumenfield employee who worked on Customer's onboarding or support.", False),
+        ("non_solicit_mutual", "During the term and for twelve months after, you agree not to solicit or hire "
+         "any of our "
+                 "employees or contractors who were involved in providing the Services to you.", False),
+        ("non_solicit_mutual", "Neither party shall, during the Term and for twelve (12) months thereafter, "
+         "solicit for "
+                 "employment any employee of the other party, except through general advertisements.", True),
+        ("non_solicit_mutual", "Customer shall not solicit Vendor's employees. Vendor shall not solicit Customer's "
+                 "employees.", True),
+        ("non_solicit_mutual", "Vendor shall not solicit any employee of Customer during the Term.", None),
+        ("non_solicit_mutual", "Recipient shall not, directly or indirectly, solicit, recruit, employ or "
+         "otherwise engage "
+                 "any employee of Company.", None),
+        ("hiring_fee", "If Customer hires any such employee in breach of this Article, Customer shall pay "
+                 "Consultant a placement fee equal to thirty-five percent (35%) of such employee's "
+                 "first-year annual base compensation.", True),
+        ("hiring_fee", "Neither party shall solicit for employment any employee of the other party.", None),
+    ],
+)
+def test_parameters_non_solicitation_binds_whom_and_at_what_price(name: str, text: str, value: bool | None) -> None:
+    """POLICY.md row 17: mutual, no hiring fee; a promise by the Customer alone is one-way on it."""
+    found = read_parameters([name], text)
+    assert (found[0].value if found else None) is value
