@@ -518,12 +518,12 @@ def _vendor_may_use_customer_name(text: str) -> Reading | None:
         if granted:
             actor = _last_party(granted.group(1)) or "vendor"
         elif len(parts) == 2:
-            actor = _last_party(parts[0]) or "vendor"
+            actor = _last_party(re.split(r"[:;]", parts[0])[-1]) or "vendor"  # past a run-in heading's colon
         else:
             continue  # grants nothing: a caption or a statement of fact
         if actor == "customer":
             continue
-        cue = _NAME_USE.search(sentence)
+        cue = _NAME_USE.search(sentence, len(parts[0]) if len(parts) == 2 else 0) or _NAME_USE.search(sentence)
         assert cue is not None
         where = (offset + cue.start(), offset + cue.end(), cue.group(0))
         if _FREE_OF_CONSENT.search(sentence) and not _NEGATION.search(sentence.split("without", 1)[0]):

@@ -374,6 +374,8 @@ def test_parameters_who_pays_for_the_vendors_audit(text: str, on_customer: bool 
         ("Each party may name the other as a customer or supplier in its customer lists.", True),
         ("The Supplier shall not use the Customer's name or logo.", False),
         ("Provider's name and logo appear on the Service's login page.", None),
+        ("5.1 Reference Customer: Tallyworks may list Customer's name and logo on its website as a Tallyworks "
+         "customer.", True),
     ],
 )
 def test_parameters_vendor_use_of_the_customers_name(text: str, free: bool | None) -> None:
