@@ -1,6 +1,6 @@
 """The review engine on the team's labelled sample drafts: deviation recall and precision, route accuracy.
 
-    python -m eval.corpus [CORPUS_DIR]        # default: corpora/ (labels.yaml beside the drafts)
+    python -m eval.corpus [CORPUS_DIR] [--report NAME]   # default: corpora/ (labels.yaml beside the drafts)
 
 A flag counts when its clause type and severity match an expected deviation (each expected deviation can be
 matched once). ``info`` flags are for awareness and never route, so recall and precision are over deviations
@@ -9,7 +9,7 @@ of ``low`` and above. These are the team's own drafts and labels: a floor, not a
 
 from __future__ import annotations
 
-import sys
+import argparse
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -18,7 +18,8 @@ import yaml
 
 from eval.report import markdown_table, write_report
 
-CORPUS = Path(__file__).resolve().parents[1] / "corpora"
+ROOT = Path(__file__).resolve().parents[1]
+CORPUS = ROOT / "corpora"
 
 
 def load_labels(corpus: Path) -> list[dict[str, Any]]:
@@ -72,21 +73,29 @@ def evaluate(corpus: Path) -> dict[str, Any]:
 
 
 def main(argv: list[str] | None = None) -> None:
-    args = sys.argv[1:] if argv is None else argv
-    corpus = Path(args[0]) if args else CORPUS
+    parser = argparse.ArgumentParser(prog="python -m eval.corpus", description=__doc__.split("\n")[0])
+    parser.add_argument("corpus_dir", nargs="?", type=Path, default=CORPUS,
+                        help="a folder with labels.yaml beside its drafts (default: corpora/)")
+    parser.add_argument("--report", default=None,
+                        help="report name under eval/reports/ (default: corpus, or corpus_<folder> for another folder)")
+    args = parser.parse_args(argv)
+    corpus = args.corpus_dir
+    report = args.report or ("corpus" if corpus.resolve() == CORPUS.resolve() else f"corpus_{corpus.resolve().name}")
     r = evaluate(corpus)
     table = markdown_table(
         ["draft", "type", "expected", "flagged", "matched", "route (expected)", "missed", "unexpected"],
         [(x["file"], x["contract_type"], x["expected"], x["flagged"], x["matched"],
           f"{x['route']} ({x['route_expected']})", ", ".join(x["missed"]) or "-", ", ".join(x["unexpected"]) or "-")
          for x in r["per_draft"]])
+    labels = corpus / "labels.yaml"
+    shown = labels.resolve().relative_to(ROOT) if labels.resolve().is_relative_to(ROOT) else labels
     body = (f"# Review engine on the sample corpus\n\n{r['drafts']} drafts written and labelled by the team "
-            f"(`corpora/labels.yaml`): a floor, not a proof.\n\n"
+            f"(`{shown}`): a floor, not a proof.\n\n"
             f"- deviation recall: {r['recall']:.3f} ({r['matched']}/{r['expected']})\n"
             f"- deviation precision (flags of low and above): {r['precision']:.3f} ({r['matched']}/{r['flagged']})\n"
             f"- route accuracy: {r['route_accuracy']:.3f}\n\n{table}")
     print(body)
-    path = write_report("corpus", r, body)
+    path = write_report(report, r, body)
     print(f"\nwritten: {path}")
 
 

@@ -59,9 +59,11 @@ def test_corpus_figures_stay_above_their_floors(reviews) -> None:
         expected += m + len(missed)
         flagged += m + len(extra)
         routes += review.route.route == label["expected_route"]
-    assert matched / expected >= 0.65  # measured 0.75 (eval/reports/corpus.md)
-    assert matched / flagged >= 0.55  # measured 0.63
-    assert routes / len(LABELS) >= 0.85  # measured 0.95
+    # Floors a little under the figures measured (eval/reports/corpus.md), which the engine was tuned to: they
+    # catch a regression, they prove nothing about unseen drafts.
+    assert matched / expected >= 0.90  # measured 0.976
+    assert matched / flagged >= 0.78  # measured 0.854
+    assert routes / len(LABELS) >= 0.95  # measured 1.000
 
 
 def test_corpus_same_draft_in_two_formats_gets_the_same_route(reviews) -> None:
