@@ -377,7 +377,8 @@ def _confidentiality_direction(doc: Document, clauses: list[Clause], matches: li
                             r"\bone party\b[^.]{0,80}\bthe other\b", front, re.I))
     # A buying agreement's confidentiality section says "each party" somewhere when it runs both ways.
     conf_text = " ".join(c.text for c, m in zip(clauses, matches, strict=True) if m.clause_type == "confidentiality")
-    mutual = mutual or bool(re.search(r"\b(?:each|either|neither) party\b|\bboth parties\b|\bmutual", conf_text, re.I))
+    mutual = mutual or bool(re.search(r"\b(?:each|either|neither) (?:party|of us)\b|\bboth (?:parties|of us)\b|"
+                                      r"\bmutual|\bone (?:party|of us)\b[^.]{0,80}\bthe other\b", conf_text, re.I))
     if mutual and not one_way:
         return [d for d in deviations if d.rule != rule]
     if one_way and not any(d.rule == rule for d in deviations):

@@ -292,12 +292,13 @@ def _confidentiality_mutual(text: str) -> Reading | None:
 
 def _all_warranties_disclaimed(text: str) -> Reading | None:
     """True for an "as is" disclaimer; False for a disclaimer of everything *else* ("apart from the promises in
-    this Agreement"); undecided otherwise."""
+    this Agreement", "in lieu of all other warranties"); undecided otherwise."""
     as_is = re.search(r"\bas[ -]is\b|\bas[ -]available\b|with all faults", text, re.I)
     if as_is and not re.search(r"except (?:as|for)|apart from|other than|save (?:as|for)", text[:as_is.start()], re.I):
         return Reading("", True, as_is.start(), as_is.end(), as_is.group(0))
     partial = re.search(r"apart from|except (?:as|for) (?:expressly|specifically|the)|other than (?:the|those)|"
-                        r"save (?:as|for)|except as (?:expressly )?(?:set (?:forth|out)|provided|stated)", text, re.I)
+                        r"save (?:as|for)|except as (?:expressly )?(?:set (?:forth|out)|provided|stated)|"
+                        r"in lieu of all other|all other (?:warranties|representations|conditions)", text, re.I)
     if partial and not as_is:
         return Reading("", False, partial.start(), partial.end(), partial.group(0))
     return None
@@ -407,8 +408,13 @@ def _breach_hours(text: str) -> Reading | None:
     return None
 
 
+_ON_DEMAND = re.compile(r"\b(?:at any time|from time to time|on demand|upon request|as often as)\b", re.I)
+_PAID = re.compile(r"\b(?:pay|repay|reimburse|refund)\w*\b[^.;]{0,60}$", re.I)
+
+
 def _audits_per_year(text: str) -> Reading | None:
-    m = re.search(r"\b(?:at any time|from time to time|on demand|upon request|as often as)\b", text, re.I)
+    # "reimburse the costs on demand" says when a sum is paid, not how often audits happen
+    m = next((m for m in _ON_DEMAND.finditer(text) if not _PAID.search(text, max(0, m.start() - 60), m.start())), None)
     if m and re.search(r"audit|inspect|verify", text, re.I):
         return Reading("", 99.0, m.start(), m.end(), m.group(0))  # no limit on how often
     m = re.search(r"\b(?:once (?:per|a|in any|in each|every)\b[^.;]{0,30}?(?:year|twelve|12)|annual(?:ly)?)",
@@ -734,7 +740,8 @@ READERS: dict[str, Callable[[str], Reading | None]] = {
         r"(?:termination|expir)|after (?:this|the) (?:agreement|contract) (?:ends|terminates|expires)|\blasts? for\b",
         r"trade secret", unit="years", pick=min),
     "breach_notice_hours": _breach_hours,
-    "warranty_days": lambda s: _durations_in(s, r"warrant", r"disclaim", pick=min, worded=_warranty_period),
+    "warranty_days": lambda s: _durations_in(s, r"warrant|guarantee|\bpromise", r"disclaim", pick=min,
+                                             worded=_warranty_period),
     "cgl_per_occurrence": lambda s: _money_in(s, r"general liability|\bCGL\b"),
     "cyber_eo_cover": lambda s: _money_in(
         s, r"cyber|errors and omissions|\bE&O\b|professional (?:indemnity|liability)|technology"),

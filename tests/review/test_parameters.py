@@ -14,6 +14,12 @@ from review_service.review.parameters import read_parameters, right_held_by
          1.5),
         ("late_fee_percent_per_month", "Late payments accrue interest at 18% per annum.", 1.5),
         ("advance_payment_months", "Fees are invoiced annually in advance.", 12),
+        ("all_warranties_disclaimed", "The warranties in this Clause 10 are in lieu of all other warranties, "
+                                      "conditions and terms, all of which are hereby excluded.", False),
+        ("audits_per_year", "Licensor may audit on ten Business Days' notice; Licensee shall reimburse on demand the "
+                            "reasonable costs of the audit. Audits take place once a year.", 1),
+        ("warranty_days", "We promise that each Deliverable will conform to its description for forty-five (45) "
+                          "days after we deliver it.", 45),
         ("warranty_days", "Vendor warrants the Services for ninety (90) days; Vendor will re-perform any "
                           "non-conforming Services within ten (10) days of notice.", 90),
         ("cap_months_of_fees", "Liability shall not exceed the fees paid in the three (3) months preceding the claim.",
