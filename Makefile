@@ -53,8 +53,9 @@ eval: $(STAMP)
 # ../shared/data/cuad (DATA=... for another folder), from the train contracts listed beside it (CONTRACTS= to
 # change). One BLAS thread, so the same data give the same file. Clause vectors are cached under var/cache/.
 CONTRACTS ?= models/clause_classifier/train_contracts.txt
+# fp32 vectors on every machine (bf16 ones differ in the fourth decimal), so the same data give the same file.
 clause-model: $(STAMP)
-	HF_HUB_OFFLINE=1 OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 MKL_NUM_THREADS=1 \
+	HF_HUB_OFFLINE=1 VETTED_EMBED_PRECISION=fp32 OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 MKL_NUM_THREADS=1 \
 		$(BIN)/python -m eval.train_clause_classifier $(DATA) --contracts $(CONTRACTS)
 
 clean:

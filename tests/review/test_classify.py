@@ -90,8 +90,8 @@ def test_classify_paraphrase_without_heading(reviewer, text: str, expected: str)
                             "Service without Vendor's prior written approval.",
             marks=pytest.mark.xfail(strict=True, reason=(
                 "known weakness: the similarity rule types use restrictions as exclusivity (its red-flag variant "
-                "'shall not purchase, license or use any competitive products' is close); the model may not veto "
-                "the rule's types, since vetoes removed right types on the team's drafts (see the model's README)"))),
+                "'shall not purchase, license or use any competitive products' is close), and the model gives "
+                "exclusivity more than its veto level (0.2) here"))),
         ("Non-Disparagement", "Customer shall not make, publish or communicate any disparaging or critical "
                               "remarks about Vendor, its products or its employees, during the Term or after it."),
         pytest.param(
@@ -110,15 +110,32 @@ def test_classify_novel_term_stays_unrecognized(reviewer, heading: str | None, t
     assert matches[0].substantive and matches[0].clause_type is None
 
 
+def test_classify_the_model_overrules_an_unlikely_rule_type(reviewer) -> None:
+    """An IP indemnity sits nearest a consequential-damages variant (both speak of third-party claims and
+    damages); the model, which decides consequential damages, finds that type unlikely (under its veto level)
+    and names the indemnity."""
+    parent = _clause("", "Intellectual Property Rights and Indemnity", number="11", id_="c1")
+    text = ("The Licensor shall defend the Licensee and its subsidiaries against any claim brought by a third party "
+            "that the possession or use of the Software in accordance with this Agreement infringes the patent, "
+            "copyright, database right, trade mark or other intellectual property right of that third party, and "
+            "shall indemnify the Licensee against all damages and costs awarded against it or paid in settlement "
+            "with the Licensor's consent, provided that the Licensee promptly notifies the claim, makes no admission "
+            "and permits the Licensor to conduct the defence at the Licensor's expense.")
+    clause = _clause(text, number="11.2", parent="c1", id_="c2")
+    assert _types(reviewer, [parent, clause])[1] == "indemnification"
+    rule = Classifier(reviewer.library, reviewer.index, model=None)
+    assert _types(reviewer, [parent, clause], rule)[1] == "consequential_damages"  # what the veto corrects
+
+
 def test_classify_model_file_is_small_and_loads() -> None:
     assert MODEL_FILE.exists() and MODEL_FILE.stat().st_size < 2 * 1024 * 1024
     model = ClauseModel.load()
     assert model is not None and model.classes[-1] == NONE and model.types == model.classes[:-1]
     assert 0.0 < model.threshold < 1.0
     assert model.weights.shape == (len(model.mean), len(model.classes))
-    # Roles: only types it was taught, never a veto (it removed right types on the team's drafts).
+    # Roles: only types it was taught; a veto below the threshold at which it names a type.
     assert set(model.meta["decides"]) | set(model.meta["adds"]) <= set(model.types)  # type: ignore[call-overload]
-    assert model.meta["veto_below"] == 0.0
+    assert 0.0 <= float(model.meta["veto_below"]) < model.threshold  # type: ignore[arg-type]
     assert (MODEL_FILE.parent / "README.md").exists()
 
 
