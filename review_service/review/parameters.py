@@ -321,7 +321,8 @@ def _broad_customer_indemnity(text: str) -> Reading | None:
 def _cap_mutual(text: str) -> Reading | None:
     """True when the cap binds both parties, or the clause only lists what the cap does not cover (who the cap
     protects is judged where the cap is set); False when the sentence setting the cap names only the vendor's
-    liability; undecided otherwise."""
+    liability ("Supplier's total liability", or "Our total liability" in a vendor's we/you terms); undecided
+    otherwise."""
     lists_exceptions = re.search(r"(?:shall|does|do|will) not apply|not (?:be )?subject to|excluded from|exceptions?|"
                                  r"carve", text, re.I)
     if lists_exceptions and not re.search(r"exceed|limited to|in excess of|maximum|not be liable for more", text, re.I):
@@ -332,7 +333,8 @@ def _cap_mutual(text: str) -> Reading | None:
     for offset, sentence in _cued(text, re.compile(r"exceed|limited to|in excess of|maximum", re.I)):
         m = re.search(r"\b([A-Z][\w&.-]*(?: [A-Z][\w&.-]*){0,3})(?:'s|’s) (?:total |aggregate |entire |cumulative |"
                       r"maximum )*liability", sentence)
-        if m and not CUSTOMER.search(m.group(1)) and not _MUTUAL.search(sentence):
+        m = m or re.search(r"\b[Oo]ur (?:total |aggregate |entire |cumulative |maximum )*liability", sentence)
+        if m and not CUSTOMER.search(m.group(0).split("liability")[0]) and not _MUTUAL.search(sentence):
             return Reading("", False, offset + m.start(), offset + m.end(), m.group(0))
     return None
 
@@ -630,6 +632,50 @@ def _hiring_fee(text: str) -> Reading | None:
     return Reading("", True, m.start(), m.end(), m.group(0)) if m else None
 
 
+_MADE_FOR_CUSTOMER = re.compile(r"deliverables?|work product|customi[sz]ations?|bespoke|developed for|"
+                                r"creat(?:e|es|ed) for|made for|prepared for|produced for", re.I)
+_OWNS = re.compile(r"\b(?:owned (?:\w+ )?by|own|owns|retain|retains|keep|keeps|vest|vests|remain|remains|belong|"
+                   r"belongs|"
+                   r"is the (?:sole |exclusive )*property|are the (?:sole |exclusive )*property|"
+                   r"property of|assigns?|title to)\b", re.I)
+
+
+_OWN_TOOLS = re.compile(r"pre-?existing|background (?:ip|intellectual|technology|materials)|know-?how|\btools\b|"
+                        r"residual|generic|general skills|"
+                        r"\b(?:the|its) (?:software|platform|service|products?)\b(?! code)", re.I)
+
+
+def _customer_owns_deliverables(text: str) -> Reading | None:
+    """Who owns what the vendor makes for the customer: True for the customer ("All Deliverables shall be the sole
+    property of Customer", "Supplier hereby assigns to Customer all right, title and interest"), False for the
+    vendor ("We own all rights ... in the Deliverables", "Consultant shall retain all right, title and interest in
+    all work product", "shall vest in the Supplier"). The owner is the party named with the verb of owning: before
+    it for "own", "retain", "keep"; after it for "vest in", "property of", "belong to", "assigns to". Undecided
+    when a sentence about deliverables names no owner."""
+    if not _MADE_FOR_CUSTOMER.search(text):
+        return None
+    for offset, sentence in _cued(text, _MADE_FOR_CUSTOMER):
+        verb = _OWNS.search(sentence)
+        if verb is None:
+            continue
+        word = verb.group(0).lower()
+        before = _last_party(re.split(r"[,;:]", sentence[:verb.start()])[-1]) or _last_party(sentence[:verb.start()])
+        if re.match(r"(?:own|retain|keep)", word) and not word.startswith("owned"):
+            owner = before
+        elif word.startswith("assign") and before in ("customer", "vendor"):
+            owner = "customer" if before == "vendor" else "vendor"  # the assignor gives it to the other party
+        else:  # vests in / is the property of / belongs to / assigns to: the first party after the verb
+            named = [m for m in (CUSTOMER.search(sentence, verb.end()), VENDOR.search(sentence, verb.end())) if m]
+            first = min(named, key=lambda m: m.start()) if named else None
+            owner = None if first is None else "customer" if CUSTOMER.fullmatch(first.group(0)) else "vendor"
+        if owner == "vendor" and _OWN_TOOLS.search(sentence):
+            continue  # the vendor keeping its pre-existing tools and know-how is the standard position
+        if owner in ("customer", "vendor"):
+            start = offset + verb.start()
+            return Reading("", owner == "customer", start, offset + verb.end(), verb.group(0))
+    return None
+
+
 def _convenience(text: str, *, customer: bool) -> Reading | None:
     """Notice for termination for convenience, by the customer or by the vendor."""
     cue = re.compile(r"convenience|for any reason|without cause|for no reason|at will", re.I)
@@ -754,6 +800,7 @@ READERS: dict[str, Callable[[str], Reading | None]] = {
     "audit_cost_on_customer": _audit_cost_on_customer,
     "vendor_may_use_customer_name": _vendor_may_use_customer_name,
     "customer_fm_termination_right": _customer_fm_termination_right,
+    "customer_owns_deliverables": _customer_owns_deliverables,
     "fm_mutual": _fm_mutual,
     "non_solicit_mutual": _non_solicit_mutual,
     "hiring_fee": _hiring_fee,

@@ -487,3 +487,47 @@ def test_parameters_non_solicitation_binds_whom_and_at_what_price(name: str, tex
     """POLICY.md row 17: mutual, no hiring fee; a promise by the Customer alone is one-way on it."""
     found = read_parameters([name], text)
     assert (found[0].value if found else None) is value
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "value"),
+    [
+        ("customer_owns_deliverables", "Customer owns everything Vendor creates for it under this Agreement and all of "
+                 "Customer's own data.", True),
+        ("customer_owns_deliverables", "All Deliverables and all intellectual property rights "
+         "therein shall be the sole and "
+                 "exclusive property of Customer, and Supplier hereby assigns to Customer all right, "
+                 "title and interest therein.", True),
+        ("customer_owns_deliverables", "Consultant shall retain all right, title and interest in "
+         "and to all work product, "
+                 "deliverables, reports and materials created in the performance of the Services.", False),
+        ("customer_owns_deliverables", "Any customizations, configurations, integrations or other "
+         "work product we create for "
+                 "you, including at your request, are owned exclusively by us.", False),
+        ("customer_owns_deliverables", "All Intellectual Property Rights in the Deliverables shall "
+         "vest in the Supplier on "
+                 "creation, and the Customer shall have a licence to use them.", False),
+        ("customer_owns_deliverables", "Deliverables. 'Deliverables' means the documents and other "
+         "work product that we "
+                 "create for you under an SOW. We own all rights, including all intellectual property "
+                 "rights, in the Deliverables and in everything we develop while performing the "
+                 "Services.", False),
+        ("customer_owns_deliverables", "Upon payment in full, all Deliverables shall vest in the Customer.", True),
+        ("cap_mutual", "Our total liability arising out of or relating to this agreement will not exceed the "
+                 "fees you paid us in the twelve (12) months before the event.", False),
+        ("cap_mutual", "Each party's total liability will not exceed the fees paid in the twelve (12) months "
+                 "before the event.", True),
+        ("customer_owns_deliverables", "Vendor retains all rights in its Pre-Existing Materials, including those "
+                                       "incorporated into the Deliverables.", None),
+        ("customer_owns_deliverables", "Title to and ownership of the Software (except the Customizations) shall "
+                                       "remain with Supplier or its licensors.", None),
+        ("customer_owns_deliverables", "Consultant hereby irrevocably assigns and transfers to Aduro all rights in "
+                                       "any Work Product.", True),
+    ],
+)
+def test_parameters_who_owns_the_deliverables_and_whom_the_cap_protects(name: str, text: str,
+                                                                         value: bool | None) -> None:
+    """POLICY.md rows 3 and 5: the customer owns what is made for it (the vendor keeps its pre-existing tools); a
+    cap on "our total liability" in a vendor's we/you terms protects the vendor alone."""
+    found = read_parameters([name], text)
+    assert (found[0].value if found else None) is value
