@@ -250,7 +250,7 @@ class Reviewer:
         deviations = _confidentiality_direction(doc, clauses, matches, clause_terms, deviations, self.library)
         deviations = _confidentiality_term_elsewhere(clauses, matches, clause_terms, deviations, self.library, value)
         deviations = _whole_draft_positions(clauses, matches, deviations, self.library, contract_type)
-        deviations = _with_redlines(_one_per_rule(deviations), clauses)
+        deviations = _with_redlines(_one_per_rule(_unrecognized_by_section(deviations, clauses, matches, doc)), clauses)
         deviations.sort(key=lambda d: (-severity_rank(d.severity), d.evidence.start if d.evidence else -1))
         money_types = {"payment_terms", "price_changes", "minimum_commitment"}
         fee_clauses = [c for c, m in zip(clauses, matches, strict=True) if m.clause_type in money_types
@@ -549,6 +549,42 @@ def _excludes_data_breaches(text: str) -> bool:
         if _EXCEPTION.search(text, max(start, m.start() - 200), min(ends, default=len(text))):
             return True
     return False
+
+
+def _unrecognized_by_section(deviations: list[Deviation], clauses: list[Clause], matches: list[ClauseMatch],
+                             doc: Document) -> list[Deviation]:
+    """Unrecognized items of one section, reported once for the section.
+
+    A draft written one short sentence per numbered item ("3.4 Pelagic will not replace the lead consultant
+    without ten days' notice.") gives each item too little text to place; under a heading-only section ("3.
+    SERVICES AND PEOPLE") a flag per item buries the reviewer in flags for one part of the draft. Two or more
+    unrecognized items of the same heading-only section become one flag that names them, with the section's
+    span from the first to the last as evidence.
+    """
+    by_id = {c.id: (c, m) for c, m in zip(clauses, matches, strict=True)}
+    groups: dict[str, list[Deviation]] = {}
+    for d in deviations:
+        clause, _ = by_id.get(d.clause_id or "", (None, None))
+        if d.kind != "unrecognized" or clause is None or clause.parent is None:
+            continue
+        parent = by_id.get(clause.parent)
+        if parent is not None and not parent[1].substantive:
+            groups.setdefault(clause.parent, []).append(d)
+    grouped = {id(d) for members in groups.values() if len(members) > 1 for d in members}
+    out = [d for d in deviations if id(d) not in grouped]
+    for parent_id, members in groups.items():
+        if len(members) < 2:
+            continue
+        section = by_id[parent_id][0]
+        items = [by_id[d.clause_id or ""][0] for d in members]
+        start, end = min(c.start for c in items), max(c.end for c in items)
+        name = " ".join(x for x in (section.number, section.heading) if x) or "this section"
+        numbers = ", ".join(c.number or c.id for c in items)
+        first = members[0]
+        out.append(replace(first, message=(
+            f"{len(items)} items of {name} ({numbers}) match no clause type in the library: terms the playbook does "
+            "not cover. Read them before accepting."), evidence=Evidence(doc.text[start:end], start, end)))
+    return out
 
 
 def _one_per_rule(deviations: list[Deviation]) -> list[Deviation]:

@@ -62,7 +62,7 @@ def test_corpus_figures_stay_above_their_floors(reviews) -> None:
     # Floors a little under the figures measured (eval/reports/corpus.md), which the engine was tuned to: they
     # catch a regression, they prove nothing about unseen drafts.
     assert matched / expected >= 0.90  # measured 0.976
-    assert matched / flagged >= 0.78  # measured 0.854
+    assert matched / flagged >= 0.80  # measured 0.898
     assert routes / len(LABELS) >= 0.95  # measured 1.000
 
 

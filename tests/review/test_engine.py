@@ -252,3 +252,23 @@ def test_engine_reassessment_matches_the_review(reviewer, nimbus) -> None:
     again = reviewer.assess(nimbus.document, nimbus.clauses, vectors, contract_type="saas", value=48_000)
     assert again.to_dict() == nimbus.to_dict()
     assert reviewer.embedder.encoded_texts == before  # no clause went through the model again
+
+
+def test_engine_reports_the_unrecognized_items_of_a_section_once(reviewer) -> None:
+    """A draft written one short sentence per item: the items of a heading-only section that match no clause type
+    are one finding for the section, naming them, not a flag each."""
+    from review_service.ingest.document import Document, Page
+
+    text = ("CONSULTING AGREEMENT\n\n3. SHOWROOM\n\n"
+            "3.1 The Distributor keeps a showroom of at least 2,000 square feet in each city of the Territory.\n"
+            "3.2 The showroom displays the full current range of Products.\n"
+            "3.3 The showroom is staffed during normal business hours.\n")
+    doc = Document("draft.txt", "txt", text, (Page(1, 0, len(text)),))
+    review = reviewer.review(doc, contract_type="saas", value=10_000)
+    unrecognized = [d for d in review.deviations if d.kind == "unrecognized"]
+    assert len(unrecognized) == 1
+    finding = unrecognized[0]
+    assert "3.1" in finding.message and "3.3" in finding.message and "3. SHOWROOM" in finding.message
+    assert finding.evidence is not None
+    assert text[finding.evidence.start:finding.evidence.end] == finding.evidence.text
+    assert finding.evidence.text.startswith("3.1") and finding.evidence.text.rstrip().endswith("business hours.")
