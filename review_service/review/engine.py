@@ -454,6 +454,7 @@ def _whole_draft_positions(clauses: list[Clause], matches: list[ClauseMatch], de
       excluding something from a limit speaks of data breaches.
     - Liquidated damages on the customer: a clause of any type makes the Customer pay for the rest of the term
       when the agreement ends early.
+    - The vendor's own use of the customer's data (training models, other customers) under any heading.
     - No way out of a long force majeure: the draft excuses performance for events beyond control, and neither
       its force majeure clauses nor any sentence about such events elsewhere (a termination clause) lets the
       Customer end the agreement.
@@ -486,6 +487,12 @@ def _whole_draft_positions(clauses: list[Clause], matches: list[ClauseMatch], de
                      and m.clause_type != "minimum_commitment"  # there the clause's own reading decides
                      and read_parameters(["customer_liquidated_damages"], c.text)), None)
 
+    def own_use_of_data() -> Clause | None:
+        # Every clause with text of its own, the items of an unrecognized section included (they are reported
+        # with their parent, so their match is not "substantive").
+        return next((c for c in clauses if c.kind not in ("title", "signature") and any(
+            r.value is True for r in read_parameters(["vendor_own_use_of_data"], c.text))), None)
+
     def no_force_majeure_exit() -> Clause | None:
         relief = typed.get("force_majeure", [])
         if not relief or any(read_parameters(["customer_fm_termination_right"], c.text) for c in relief):
@@ -509,6 +516,9 @@ def _whole_draft_positions(clauses: list[Clause], matches: list[ClauseMatch], de
         ("minimum_commitment", "customer_liquidated_damages", early_exit_sum,
          "the Customer pays for the rest of the term if the agreement ends early: an early-exit sum, whatever "
          "this clause's heading calls it."),
+        ("data_protection", "vendor_own_use_of_data", own_use_of_data,
+         "the vendor may use the Customer's data for its own ends (training models, its other customers, its own "
+         "business), whatever this clause's heading calls it."),
         ("force_majeure", "customer_fm_termination_right", no_force_majeure_exit,
          "no clause of this draft lets the Customer end the agreement however long a force majeure event lasts; "
          "it can only wait for the event to end."),

@@ -290,10 +290,23 @@ def _confidentiality_mutual(text: str) -> Reading | None:
     return _first(_MUTUAL, text, True)
 
 
+_TRIAL_ONLY = re.compile(r"\bbeta\b|\bpreview\b|\btrial\b|evaluation|pre-?release|early access|"
+                         r"free (?:tier|version|plan)|experimental", re.I)
+
+
+def _sentence_at(text: str, at: int) -> str:
+    """The sentence around offset ``at`` (from the last full stop before it to the next)."""
+    start = text.rfind(".", 0, at) + 1
+    end = text.find(".", at)
+    return text[start:end if end >= 0 else len(text)]
+
+
 def _all_warranties_disclaimed(text: str) -> Reading | None:
     """True for an "as is" disclaimer; False for a disclaimer of everything *else* ("apart from the promises in
     this Agreement", "in lieu of all other warranties"); undecided otherwise."""
-    as_is = re.search(r"\bas[ -]is\b|\bas[ -]available\b|with all faults", text, re.I)
+    # "as is" for beta or trial features only leaves the warranties on the service itself standing
+    as_is = next((m for m in re.finditer(r"\bas[ -]is\b|\bas[ -]available\b|with all faults", text, re.I)
+                  if not _TRIAL_ONLY.search(_sentence_at(text, m.start()))), None)
     if as_is and not re.search(r"except (?:as|for)|apart from|other than|save (?:as|for)", text[:as_is.start()], re.I):
         return Reading("", True, as_is.start(), as_is.end(), as_is.group(0))
     partial = re.search(r"apart from|except (?:as|for) (?:expressly|specifically|the)|other than (?:the|those)|"
@@ -676,6 +689,41 @@ def _customer_owns_deliverables(text: str) -> Reading | None:
     return None
 
 
+_CUSTOMER_DATA = re.compile(r"(?:customer|client|your|its|such)\s+(?:personal\s+)?(?:data|content|information|"
+                            r"materials|records)|personal data|call (?:audio|data|recordings)|transcripts|usage data "
+                            r"(?:relating to|of|about) (?:customer|you)", re.I)
+_OWN_PURPOSES = re.compile(r"\btrain\w*|machine learning|artificial intelligence|\bAI\b|\bmodels?\b|\bsell\w*|"
+                           r"commerciali[sz]|benchmark|(?:its|our) own (?:business )?purposes|other customers|"
+                           r"all (?:of )?(?:its|our) customers|third parties for (?:their|its) own", re.I)
+_DATA_USE = re.compile(r"\buse\b|\bprocess\b|\banaly[sz]e\b|exploit|\bshare\b|\bdisclose\b|\bsell\b", re.I)
+
+
+def _vendor_own_use_of_data(text: str) -> Reading | None:
+    """True when the vendor may use the customer's data for its own ends: to train or tune models, for its other
+    customers or its own business purposes, to sell or benchmark ("Customer agrees that Sableridge may use Customer
+    Personal Data ... to train ... models ... for all of its customers"); False when it promises not to ("will not
+    use Customer Data to train any model"). Using data to provide or improve the customer's own service is not
+    read either way."""
+    if not _mentions(text, "data", "content", "transcript", "recording", "information"):
+        return None
+    for offset, sentence in _cued(text, _OWN_PURPOSES):
+        data, use = _CUSTOMER_DATA.search(sentence), _DATA_USE.search(sentence)
+        if not data or not use:
+            continue
+        grants = list(_GRANT.finditer(sentence[:use.start()]))
+        if not grants:
+            continue
+        head = re.split(r"\bthat\b", sentence[:grants[-1].start()])[-1]  # "Customer agrees that Vendor may"
+        party = _last_party(re.split(r"[,;:]", head)[-1]) or _last_party(head)
+        if party == "customer":
+            continue  # the customer's own use of its data
+        purpose = _OWN_PURPOSES.search(sentence, use.end()) or _OWN_PURPOSES.search(sentence)
+        assert purpose is not None
+        denied = re.search(r"\b(?:not|never|no)\b", sentence[grants[-1].start():use.end() + 5], re.I)
+        return Reading("", not denied, offset + purpose.start(), offset + purpose.end(), purpose.group(0))
+    return None
+
+
 def _convenience(text: str, *, customer: bool) -> Reading | None:
     """Notice for termination for convenience, by the customer or by the vendor."""
     cue = re.compile(r"convenience|for any reason|without cause|for no reason|at will", re.I)
@@ -699,6 +747,9 @@ _FOR_CAUSE = re.compile(r"breach|insolv|bankrupt|administration|liquidat|\bfails
                         r"force majeure|prevented|change of control|\bif\b|\bwhere\b|\bin the event\b", re.I)
 
 
+_DENIAL = re.compile(r"\b(?:not|no)\b(?! (?:less|later|fewer|more) than)|\bnever\b|non-?cancell?able|only\b", re.I)
+
+
 def _customer_may_terminate(text: str) -> Reading | None:
     """True when the customer (or either party) may end the agreement for convenience on notice; otherwise
     undecided: saying the customer may *not* is left to the red-flag match, which sees the whole wording."""
@@ -707,9 +758,12 @@ def _customer_may_terminate(text: str) -> Reading | None:
     cue = re.compile(r"convenience|for any reason|without cause|for no reason|at will|" + _ON_NOTICE_ALONE, re.I)
     for offset, sentence in _cued(text, cue):
         subject = _MODAL.split(sentence, maxsplit=1)[0]
-        if re.search(r"\b(?:not|no)\b(?! (?:less|later|fewer|more) than)|\bnever\b|non-?cancell?able|only\b", sentence,
-                     re.I):
-            continue  # "may not terminate", "no right to terminate for convenience", "only for cause"
+        verb = re.search(r"\b(?:terminat\w*|cancel\w*|end)\b", sentence, re.I)
+        # The denial sits before or just after the verb ("may not terminate", "no right to terminate", "terminate
+        # only for cause"); a "not" later in the sentence is about something else ("... is not refundable").
+        limit = verb.end() + 40 if verb else len(sentence)
+        if any(m.start() < limit for m in _DENIAL.finditer(sentence)):
+            continue
         if not re.search(r"convenience|for any reason|without cause|for no reason|at will", sentence, re.I) and \
                 _FOR_CAUSE.search(sentence):
             continue  # "may terminate on 30 days' notice if the other party materially breaches"
@@ -801,6 +855,7 @@ READERS: dict[str, Callable[[str], Reading | None]] = {
     "vendor_may_use_customer_name": _vendor_may_use_customer_name,
     "customer_fm_termination_right": _customer_fm_termination_right,
     "customer_owns_deliverables": _customer_owns_deliverables,
+    "vendor_own_use_of_data": _vendor_own_use_of_data,
     "fm_mutual": _fm_mutual,
     "non_solicit_mutual": _non_solicit_mutual,
     "hiring_fee": _hiring_fee,

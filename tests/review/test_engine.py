@@ -184,6 +184,12 @@ def test_engine_positions_of_the_whole_draft(reviewer) -> None:
     assert "force_majeure.no_termination_right" not in rules(way_out, relief)
     assert "force_majeure.no_termination_right" not in rules(cause)
 
+    # Training models on the customer's data, under a heading of no data type.
+    models = ("6. Product Improvement\n\nCustomer agrees that Vendor may use Customer Data, including call "
+              "recordings, to train the machine learning models that run Vendor's products for all of its customers.")
+    assert "data_protection.vendor_uses_customer_data" in rules(cause, models)
+    assert "data_protection.vendor_uses_customer_data" not in rules(cause)
+
     # How long confidentiality lasts, stated in the Term clause of an NDA.
     secrets = ("2. Confidentiality\n\nEach party shall hold the other's Confidential Information in confidence and "
                "use it only for the Purpose.")
