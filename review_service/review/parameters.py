@@ -515,6 +515,12 @@ def _last_party(subject: str) -> str | None:
     return max(found)[1] if found else None
 
 
+def _party_before(head: str) -> str | None:
+    """The party acting in ``head``, the words before a verb: the one named in its last part ("If such an event
+    stops Vendor from performing, Customer"), else the last one named ("Vendor, at its option,")."""
+    return _last_party(re.split(r"[,;:]", head)[-1]) or _last_party(head)
+
+
 _NAME_USE = re.compile(r"\b(?:name|logos?|(?:trade|service )?marks?|identify|reference customer|case stud(?:y|ies)|"
                        r"customer lists?|publicity|press release)\b", re.I)
 _CONSENT = re.compile(r"consent|approv|permission|authori[sz]", re.I)
@@ -577,7 +583,7 @@ def _customer_fm_termination_right(text: str) -> Reading | None:
             if grant is None or re.search(r"\b(?:not|never)\b", before[grant.end():]):
                 continue
             head = before[:grant.start()]
-            party = _last_party(re.split(r"[,;:]", head)[-1]) or _last_party(head)
+            party = _party_before(head)
             if party != "vendor":
                 return Reading("", True, offset + end.start(), offset + end.end(), end.group(0))
     return None
@@ -672,7 +678,7 @@ def _customer_owns_deliverables(text: str) -> Reading | None:
         if verb is None:
             continue
         word = verb.group(0).lower()
-        before = _last_party(re.split(r"[,;:]", sentence[:verb.start()])[-1]) or _last_party(sentence[:verb.start()])
+        before = _party_before(sentence[:verb.start()])
         if re.match(r"(?:own|retain|keep)", word) and not word.startswith("owned"):
             owner = before
         elif word.startswith("assign") and before in ("customer", "vendor"):
@@ -714,7 +720,7 @@ def _vendor_own_use_of_data(text: str) -> Reading | None:
         if not grants:
             continue
         head = re.split(r"\bthat\b", sentence[:grants[-1].start()])[-1]  # "Customer agrees that Vendor may"
-        party = _last_party(re.split(r"[,;:]", head)[-1]) or _last_party(head)
+        party = _party_before(head)
         if party == "customer":
             continue  # the customer's own use of its data
         purpose = _OWN_PURPOSES.search(sentence, use.end()) or _OWN_PURPOSES.search(sentence)
