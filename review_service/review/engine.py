@@ -410,8 +410,7 @@ def _confidentiality_term_elsewhere(clauses: list[Clause], matches: list[ClauseM
     judged as theirs (the durations after its verb: "continue for eighteen months")."""
     ct = library.clause_types.get("confidentiality")
     param = next((p for p in ct.parameters if p.name == "survival_years"), None) if ct else None
-    own = [c for c, m in zip(clauses, matches, strict=True) if m.clause_type == "confidentiality"]
-    if ct is None or param is None or not own:
+    if ct is None or param is None or not any(m.clause_type == "confidentiality" for m in matches):
         return deviations
     if any("survival_years" in terms for terms, m in zip(clause_terms, matches, strict=True)
            if m.clause_type == "confidentiality"):
