@@ -213,8 +213,9 @@ _OPERATIVE = re.compile(r"[ \t]*(?:NOW,?[ \t]+THEREFORE|Now,?[ \t]+[Tt]herefore|
                         r"[Tt]he [Pp]arties (?:hereto )?(?:hereby )?agree as follows|AGREED TERMS|Agreed [Tt]erms"
                         r"[ \t]*$|IT IS AGREED|It is agreed)")
 _SIGNATURE = re.compile(r"[ \t]*(?:IN[ \t]+WITNESS[ \t]+WHEREOF|SIGNATURES?\b|"
-                        r"SIGNED[ \t]+(?:FOR[ \t]+AND[ \t]+)?ON[ \t]+BEHALF|"
-                        r"Signed[ \t]+(?:for[ \t]+and[ \t]+)?on[ \t]+behalf|EXECUTED[ \t]+AS[ \t]+AN?[ \t]+AGREEMENT|"
+                        r"SIGNED[ \t]+(?:FOR[ \t]+AND[ \t]+)?ON[ \t]+BEHALF|SIGNED[ \t]+(?:FOR|BY)[ \t]|"
+                        r"Signed[ \t]+(?:for[ \t]+and[ \t]+)?on[ \t]+behalf|"
+                        r"Signed[ \t]+(?:for|by)[ \t]+[A-Z]|EXECUTED[ \t]+AS[ \t]+AN?[ \t]+AGREEMENT|"
                         r"Executed[ \t]+as[ \t]+an?[ \t]+agreement|AGREED[ \t]+AND[ \t]+ACCEPTED|"
                         r"In[ \t]+[Ww]itness[ \t]+[Ww]hereof|Agreed[ \t]+and[ \t]+[Aa]ccepted)")
 # UK front matter: "PARTIES" introduces the parties, "(1) ACME LIMITED ..." lists them.

@@ -141,6 +141,9 @@ class Parameter(_Model):
     max: Limit | None = None
     allowed: Allowed | None = None
     expected: Expected | None = None
+    # Boolean parameters: the rules a reading of false leaves nothing to judge (no automatic renewal: no
+    # renewal term or non-renewal notice), so a red flag of theirs close in wording is not raised.
+    settled_when_false: list[Identifier] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _bounds_fit_type(self) -> Parameter:
@@ -331,6 +334,15 @@ class ClauseType(_Model):
                 )
         return self
 
+    @model_validator(mode="after")
+    def _settled_rules_exist(self) -> ClauseType:
+        rules = {r.id for r in self.red_flags} | {b.rule for p in self.parameters for _, b in p.bounds()}
+        for p in self.parameters:
+            unknown = [r for r in p.settled_when_false if r not in rules]
+            if unknown:
+                raise ValueError(f"settled_when_false: {self.id} has no rule {unknown[0]!r}")
+        return self
+
     def parameter(self, name: str) -> Parameter:
         for p in self.parameters:
             if p.name == name:
@@ -505,6 +517,9 @@ class RecognitionRule(_Model):
     severity: Severity
     reason: Identifier
     description: Text
+    # Unrecognized clauses only: the severity of one that reads as routine (no one-sided term in its words;
+    # see review/one_sided.py). None: the same as ``severity``.
+    routine_severity: Severity | None = None
 
 
 class ChangeClass(_Model):

@@ -40,6 +40,11 @@ MatchPosition = Literal["standard", "fallback", "red_flag", "non_standard"]
 
 # Clause kinds that are structure, not terms: never typed, never unrecognized.
 STRUCTURAL_KINDS = frozenset({"title", "preamble", "recital", "signature"})
+# A line of a signature block: "By: ________", "Name:", "Title: Chief Executive", a rule to sign on.
+_SIGNATURE_FIELD = re.compile(
+    r"[ \t]*(?:(?:By|Name|Title|Date|Signature|Signed|Printed [Nn]ame|Print [Nn]ame|Position|Authori[sz]ed "
+    r"[Ss]ignatory|Witness)[ \t]*:.*|_{3,}.*)$"
+)
 
 # The rule: thresholds on cosine similarity.
 TYPE_THRESHOLD = 0.60  # the nearest variant of a type without heading support
@@ -261,7 +266,7 @@ class Classifier:
             body = body[len(clause.number):] if body.startswith(clause.number) else body
         if clause.heading:
             body = body.replace(clause.heading, "", 1)
-        return len(body.strip(" .:-–—\n\t")) >= MIN_BODY_CHARS
+        return len(body.strip(" .:-–—\n\t")) >= MIN_BODY_CHARS and not _signature_block(clause.text)
 
     # -- evidence
 
@@ -411,3 +416,11 @@ def build_features(vectors: np.ndarray, type_sims: np.ndarray, own: list[dict[st
                              np.asarray(has_heading, dtype=np.float32)]).astype(np.float32)
     sims = np.where(type_sims > -1.0, type_sims, 0.0).astype(np.float32)
     return np.hstack([vectors, sims, heads, kind, extra]).astype(np.float32)
+
+
+def _signature_block(text: str) -> bool:
+    """A party's name over its signature fields, which the segmenter took for a clause (no "IN WITNESS" line)."""
+    lines = [line for line in text.splitlines() if line.strip()]
+    fields = sum(1 for line in lines if _SIGNATURE_FIELD.fullmatch(line))
+    others = [line for line in lines if not _SIGNATURE_FIELD.fullmatch(line)]
+    return fields >= 2 and len(others) <= 2 and all(len(line) <= 80 for line in others)

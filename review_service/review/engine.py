@@ -19,11 +19,22 @@ import numpy as np
 from review_service.ingest.document import Document
 from review_service.ingest.segment import Clause, segment
 from review_service.library import Library, load_library
-from review_service.library.schema import Allowed, Bound, ClauseType, Expected, Limit, Severity, severity_rank, worst
+from review_service.library.schema import (
+    Allowed,
+    Bound,
+    ClauseType,
+    Expected,
+    Limit,
+    RecognitionRule,
+    Severity,
+    severity_rank,
+    worst,
+)
 from review_service.matching.embed import Embedder, get_embedder, text_key
 from review_service.matching.index import ClauseIndex, load_or_build
 from review_service.review import terms as t
 from review_service.review.classify import HEADING_BONUS, Classifier, ClauseMatch
+from review_service.review.one_sided import one_sided_cue, tucked_in_term
 from review_service.review.parameters import FORCE_MAJEURE, Reading, read_parameters, right_held_by
 from review_service.review.redline import redline
 
@@ -250,6 +261,7 @@ class Reviewer:
         deviations = _confidentiality_direction(doc, clauses, matches, clause_terms, deviations, self.library)
         deviations = _confidentiality_term_elsewhere(clauses, matches, clause_terms, deviations, self.library, value)
         deviations = _whole_draft_positions(clauses, matches, deviations, self.library, contract_type)
+        deviations = _tucked_in_terms(clauses, matches, deviations, self.library)
         deviations = _with_redlines(_one_per_rule(_unrecognized_by_section(deviations, clauses, matches, doc)), clauses)
         deviations.sort(key=lambda d: (-severity_rank(d.severity), d.evidence.start if d.evidence else -1))
         money_types = {"payment_terms", "price_changes", "minimum_commitment"}
@@ -266,11 +278,7 @@ class Reviewer:
             return [], {}
         playbook = self.library.playbook
         if match.clause_type is None:
-            return [Deviation(
-                clause.id, None, playbook.unrecognized.reason, "unrecognized", playbook.unrecognized.severity,
-                "This clause matches no clause type in the library: a term the playbook does not cover. "
-                "Read it before accepting.", _evidence(clause), None, None, [],
-            )], {}
+            return [_unrecognized(clause, playbook.unrecognized)], {}
         if match.position is None:
             return [], {}  # part of its parent's clause, judged there
         ct = self.library.clause_type(match.clause_type)
@@ -290,6 +298,8 @@ class Reviewer:
         for reading in readings:
             param = ct.parameter(reading.name)
             decided |= {b.rule for _, b in param.bounds()}
+            if reading.value is False:
+                decided |= set(param.settled_when_false)
             for bound in param.check(reading.value, contract_value=value):
                 if any(d.rule == f"{ct.id}.{bound.rule}" for d in found):
                     continue  # governing law and venue both in Texas: one deviation, the first evidence
@@ -560,6 +570,47 @@ def _excludes_data_breaches(text: str) -> bool:
     return False
 
 
+def _unrecognized(clause: Clause, rule: RecognitionRule) -> Deviation:
+    """A clause no type fits: flagged when its words carry a one-sided term, else shown as routine."""
+    cue = one_sided_cue(clause.text)
+    if cue is not None or rule.routine_severity is None:
+        why = f' Its words "{cue.group(0)}" mark a one-sided term.' if cue else ""
+        return Deviation(clause.id, None, rule.reason, "unrecognized", rule.severity,
+                         "This clause matches no clause type in the library: a term the playbook does not cover."
+                         f"{why} Read it before accepting.", _evidence(clause), None, None, [])
+    return Deviation(clause.id, None, rule.reason, "unrecognized", rule.routine_severity,
+                     "This clause matches no clause type in the library, and none of its words marks a one-sided "
+                     "term (a right without notice, a suspension, a waiver, a perpetual grant). Shown for "
+                     "awareness: skim it.", _evidence(clause), None, None, [])
+
+
+def _tucked_in_terms(clauses: list[Clause], matches: list[ClauseMatch], deviations: list[Deviation],
+                     library: Library) -> list[Deviation]:
+    """A novel term inside a clause whose type the playbook does not regulate (a benchmark ban ending the use
+    restrictions, a perpetual licence to feedback inside the grant, a promise not to criticise the vendor in the
+    general terms): the clause's type passes, so the term is flagged as the playbook's novel terms are."""
+    flagged = {d.clause_id for d in deviations}
+    rule = library.playbook.unrecognized
+    out = list(deviations)
+    for clause, match in zip(clauses, matches, strict=True):
+        if clause.id in flagged or not match.substantive or match.clause_type is None:
+            continue
+        if library.clause_type(match.clause_type).policy_row is not None:
+            continue
+        found = tucked_in_term(clause.text)
+        if found is None:
+            continue
+        a, b = next(((a, b) for a, b in t.sentence_spans(clause.text) if a <= found.start() < b),
+                    (found.start(), found.end()))
+        ct = library.clause_type(match.clause_type)
+        out.append(Deviation(
+            clause.id, None, rule.reason, "unrecognized", rule.severity,
+            f'Inside a clause of a known kind ({ct.title}), a term the playbook does not cover: "{found.group(0)}". '
+            "Read it before accepting.",
+            Evidence(clause.text[a:b], clause.start + a, clause.start + b), None, None, []))
+    return out
+
+
 def _unrecognized_by_section(deviations: list[Deviation], clauses: list[Clause], matches: list[ClauseMatch],
                              doc: Document) -> list[Deviation]:
     """Unrecognized items of one section, reported once for the section.
@@ -571,17 +622,17 @@ def _unrecognized_by_section(deviations: list[Deviation], clauses: list[Clause],
     span from the first to the last as evidence.
     """
     by_id = {c.id: (c, m) for c, m in zip(clauses, matches, strict=True)}
-    groups: dict[str, list[Deviation]] = {}
+    groups: dict[tuple[str, str], list[Deviation]] = {}  # by section and severity: a one-sided item stands out
     for d in deviations:
         clause, _ = by_id.get(d.clause_id or "", (None, None))
         if d.kind != "unrecognized" or clause is None or clause.parent is None:
             continue
         parent = by_id.get(clause.parent)
         if parent is not None and not parent[1].substantive:
-            groups.setdefault(clause.parent, []).append(d)
+            groups.setdefault((clause.parent, d.severity), []).append(d)
     grouped = {id(d) for members in groups.values() if len(members) > 1 for d in members}
     out = [d for d in deviations if id(d) not in grouped]
-    for parent_id, members in groups.items():
+    for (parent_id, _), members in groups.items():
         if len(members) < 2:
             continue
         section = by_id[parent_id][0]
@@ -590,9 +641,11 @@ def _unrecognized_by_section(deviations: list[Deviation], clauses: list[Clause],
         name = " ".join(x for x in (section.number, section.heading) if x) or "this section"
         numbers = ", ".join(c.number or c.id for c in items)
         first = members[0]
+        advice = ("None reads as a one-sided term; shown for awareness." if first.severity == "info"
+                  else "Read them before accepting.")
         out.append(replace(first, message=(
             f"{len(items)} items of {name} ({numbers}) match no clause type in the library: terms the playbook does "
-            "not cover. Read them before accepting."), evidence=Evidence(doc.text[start:end], start, end)))
+            f"not cover. {advice}"), evidence=Evidence(doc.text[start:end], start, end)))
     return out
 
 

@@ -284,6 +284,28 @@ def _first(pattern: re.Pattern[str], text: str, value: bool) -> Reading | None:
     return Reading("", value, m.start(), m.end(), m.group(0)) if m else None
 
 
+# Renewal by a new signed agreement is no automatic renewal ("It does not renew automatically", "may be renewed
+# only by the parties' written agreement"); "renews for successive one-year terms" is.
+_NO_AUTO_RENEWAL = re.compile(
+    r"(?:does|will|shall) not (?:automatically )?(?:renew|be renewed|roll over)|not renew automatically|"
+    r"no automatic (?:renewal|extension)|(?:renew|extend)\w* (?:only )?(?:by|with|upon|through) (?:the )?(?:parties['’] )?"
+    r"(?:mutual )?(?:written|signed) (?:agreement|amendment)|(?:renew|extend)\w* only by (?:signing|a written|mutual)",
+    re.I)
+_AUTO_RENEWAL = re.compile(
+    r"renew(?:s|ed)? automatically|automatic(?:ally)? (?:renew|extend)|auto-?renew|evergreen|"
+    r"(?:renew|extend)(?:s|ed)? (?:itself )?for (?:successive|further|additional|consecutive|another)|"
+    r"(?:be|is) (?:automatically )?(?:renewed|extended) for (?:successive|further|additional|consecutive)", re.I)
+
+
+def _auto_renewal(text: str) -> Reading | None:
+    """True when the agreement renews by itself; False when it renews only by a new written agreement."""
+    for offset, _, sentence in _sentences(text):
+        found = _AUTO_RENEWAL.search(sentence)
+        if found and not _NO_AUTO_RENEWAL.search(sentence):
+            return Reading("", True, offset + found.start(), offset + found.end(), found.group(0))
+    return _first(_NO_AUTO_RENEWAL, text, False)
+
+
 def _confidentiality_mutual(text: str) -> Reading | None:
     """True when the duties read as both parties' ("each party", "both parties"); otherwise undecided (a one-way
     agreement also speaks of "the Recipient": who discloses is read from the whole document)."""
@@ -311,10 +333,20 @@ def _all_warranties_disclaimed(text: str) -> Reading | None:
         return Reading("", True, as_is.start(), as_is.end(), as_is.group(0))
     partial = re.search(r"apart from|except (?:as|for) (?:expressly|specifically|the)|other than (?:the|those)|"
                         r"save (?:as|for)|except as (?:expressly )?(?:set (?:forth|out)|provided|stated)|"
-                        r"in lieu of all other|all other (?:warranties|representations|conditions)", text, re.I)
+                        r"in lieu of all other|(?:all|no) other (?:warranties|representations|conditions)", text, re.I)
     if partial and not as_is:
         return Reading("", False, partial.start(), partial.end(), partial.group(0))
+    if not _WARRANTY_DISCLAIMER.search(text):
+        return Reading("", False, 0, 0, "")  # promises only ("Each party warrants it has authority")
     return None
+
+
+# Words without which a clause disclaims nothing.
+_WARRANTY_DISCLAIMER = re.compile(
+    r"disclaim|exclud|\bno (?:\w+ )?(?:warrant|representation|guarantee|promise|condition)|without (?:any )?"
+    r"(?:warrant|representation|guarantee)|not (?:make|give|provide)\w* any|makes? no|gives? no|"
+    r"(?:does|do) not (?:warrant|guarantee|promise)|not (?:be )?(?:responsible|liable)|"
+    r"is not (?:warranted|guaranteed)|no (?:liability|responsibility)", re.I)
 
 
 def _broad_customer_indemnity(text: str) -> Reading | None:
@@ -830,7 +862,9 @@ READERS: dict[str, Callable[[str], Reading | None]] = {
     "customer_convenience_termination": _customer_may_terminate,
     "vendor_may_change_terms": _vendor_may_change_terms,
     "vendor_convenience_notice_days": lambda s: _convenience(s, customer=False),
-    "cure_period_days": lambda s: _durations_in(s, r"\bcure|remed|\bfix|put right|rectif|\bcorrect", None),
+    "cure_period_days": lambda s: _durations_in(
+        s, r"\b(?:un)?cur(?:e|ed|es|ing)\b|remed|\bfix|\bput\b(?:\s+\w+){0,3}\s+right|rectif|\bcorrect|make good",
+        None),
     "governing_law": lambda s: _jurisdictions(t.governing_law(s)),
     "venue": lambda s: _jurisdictions([j for j in t.venue(s) if j.kind in ("state", "country", "region")]),
     "arbitration_seat": lambda s: _jurisdictions(t.arbitration_seat(s)),
@@ -839,6 +873,7 @@ READERS: dict[str, Callable[[str], Reading | None]] = {
         r"(?:termination|expir)|after (?:this|the) (?:agreement|contract) (?:ends|terminates|expires)|\blasts? for\b",
         r"trade secret", unit="years", pick=min),
     "breach_notice_hours": _breach_hours,
+    "auto_renewal": _auto_renewal,
     "warranty_days": lambda s: _durations_in(s, r"warrant|guarantee|\bpromise", r"disclaim", pick=min,
                                              worded=_warranty_period),
     "cgl_per_occurrence": lambda s: _money_in(s, r"general liability|\bCGL\b"),

@@ -278,3 +278,41 @@ def test_engine_reports_the_unrecognized_items_of_a_section_once(reviewer) -> No
     assert finding.evidence is not None
     assert text[finding.evidence.start:finding.evidence.end] == finding.evidence.text
     assert finding.evidence.text.startswith("3.1") and finding.evidence.text.rstrip().endswith("business hours.")
+
+
+def _one_clause_review(reviewer, body: str):
+    from review_service.ingest.document import Document, Page
+
+    text = f"SERVICES AGREEMENT\n\n{body}\n"
+    doc = Document("draft.txt", "txt", text, (Page(1, 0, len(text)),))
+    return reviewer.review(doc, contract_type="saas", value=10_000)
+
+
+@pytest.mark.parametrize("ending, severity, said", [
+    ("displays the full current range of Products there and staffs it during business hours.", "info", "awareness"),
+    ("may close it at any time in its sole discretion.", "low", '"sole discretion"'),
+])
+def test_engine_an_unplaced_clause_is_flagged_only_when_one_sided(reviewer, ending: str, severity: str,
+                                                                  said: str) -> None:
+    """POLICY.md flags a *substantive* clause no type fits: showroom mechanics are shown for awareness only; the
+    same clause giving the distributor a right to close at its sole discretion is flagged low."""
+    review = _one_clause_review(reviewer, (
+        "7. Showroom. The Distributor keeps a showroom of at least 2,000 square feet in each city of the "
+        f"Territory, and {ending}"))
+    found = [d for d in review.deviations if d.kind == "unrecognized"]
+    assert [d.severity for d in found] == [severity]
+    assert said in found[0].message
+
+
+def test_engine_a_signature_block_is_not_a_clause_to_flag(reviewer) -> None:
+    review = _one_clause_review(reviewer, (
+        "12. Notices. Notices must be in writing and sent to the addresses above.\n\n"
+        "GREYFIELD COLD STORAGE, INC.\nBy: ______________________\nName:\nTitle:\nDate:"))
+    signature = next(c for c in review.clauses if "GREYFIELD" in c.text)
+    assert not any(d.clause_id == signature.id for d in review.deviations)
+
+
+def test_engine_a_term_that_does_not_renew_has_no_renewal_to_judge(reviewer) -> None:
+    body = ("2.1 This agreement starts on the Effective Date and lasts for two years.\n"
+            "2.2 It does not renew automatically.")
+    assert not {r for r in _flags(reviewer, "2. TERM", body, "term_and_renewal") if "renewal" in r}

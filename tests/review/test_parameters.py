@@ -21,6 +21,11 @@ from review_service.review.parameters import read_parameters, right_held_by
                                       "disclaims all implied warranties.", False),
         ("all_warranties_disclaimed", "The warranties in this Clause 10 are in lieu of all other warranties, "
                                       "conditions and terms, all of which are hereby excluded.", False),
+        ("all_warranties_disclaimed", "No other warranties are given, express or implied.", False),
+        ("all_warranties_disclaimed", "Each Party represents and warrants that it has full power and authority to "
+                                      "enter into and perform this Agreement.", False),
+        ("all_warranties_disclaimed", "THE SOFTWARE IS LICENSED WITHOUT WARRANTY OF ANY KIND AND WITH ALL FAULTS.",
+         True),
         ("audits_per_year", "Licensor may audit on ten Business Days' notice; Licensee shall reimburse on demand the "
                             "reasonable costs of the audit. Audits take place once a year.", 1),
         ("warranty_days", "We promise that each Deliverable will conform to its description for forty-five (45) "
@@ -33,6 +38,11 @@ from review_service.review.parameters import read_parameters, right_held_by
         ("non_renewal_notice_days", "It renews for one-year terms unless either party gives notice of non-renewal at "
          "least ninety (90) days before the end of the then-current term.", 90),
         ("cure_period_days", "if the other party fails to cure the breach within ten (10) days after notice", 10),
+        ("cure_period_days", "if the other seriously breaches it and does not put the breach right within thirty (30) "
+                             "days after receiving notice", 30),
+        ("cure_period_days", "a material breach that remains uncured fifteen (15) days after the breaching Party "
+                             "receives notice", 15),
+        ("cure_period_days", "if the other fails to make good the breach within 20 days of being asked to", 20),
         ("governing_law", "This Agreement is governed by the laws of the State of Texas.", "Texas"),
         ("breach_notice_hours", "Vendor shall notify Customer of a Security Incident within 48 hours.", 48),
         ("breach_notice_time_stated", "Vendor will notify Customer of any security breach without undue delay.", False),
@@ -561,3 +571,16 @@ def test_parameters_the_vendors_own_use_of_customer_data(text: str, own_use: boo
     benchmarking); using it to provide or improve the customer's own service is not that."""
     found = read_parameters(["vendor_own_use_of_data"], text)
     assert (found[0].value if found else None) is own_use
+
+
+@pytest.mark.parametrize("text, value", [
+    ("It does not renew automatically.", False),
+    ("The term may be renewed only by the parties' written agreement.", False),
+    ("This Agreement will not automatically renew; any renewal requires a signed amendment.", False),
+    ("This Agreement renews automatically for successive 12-month terms unless either party gives notice.", True),
+    ("Thereafter it shall be automatically renewed for successive periods of one year.", True),
+    ("The Initial Term is three years.", None),
+])
+def test_parameters_auto_renewal(text: str, value: bool | None) -> None:
+    found = read_parameters(["auto_renewal"], text)
+    assert (found[0].value if found else None) is value

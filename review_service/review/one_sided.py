@@ -1,0 +1,83 @@
+"""Whether a clause the library cannot place reads as a one-sided term a lawyer should see.
+
+POLICY.md flags a *substantive* clause that matches no clause type (a benchmark ban, a promise not to criticise
+the vendor) so that a novel term is never silently passed. Most clauses the library cannot place are not
+that: delivery mechanics, account set-up, who names the project lead, the order table of a schedule. Flagging
+each of them `low` buried the real findings (on the held-out drafts, two flags in three were such clauses).
+
+So an unrecognized clause is flagged at the playbook's severity only when its words carry a one-sided term:
+a right to act at one's sole discretion or without notice, to suspend or disable, a perpetual or irrevocable
+grant, a waiver, a restraint on what the customer may say or test, a deemed acceptance, a shortened time to
+sue, a fee for hiring someone, a forfeit or penalty. Other unrecognized clauses are still shown, at the
+playbook's routine severity, for awareness; they do not route. The list is the team's reading of what makes a
+vendor term one-sided, written from practice rather than from the evaluation drafts.
+"""
+
+from __future__ import annotations
+
+import re
+
+from review_service.review.terms import sentence_spans
+
+_CUES = [
+    # unilateral discretion
+    r"\bsole(?:\s+and\s+absolute)?\s+(?:discretion|judge?ment|option|determination|opinion)",
+    r"\babsolute\s+discretion", r"\bfor\s+any\s+reason\s+or\s+(?:for\s+)?no\s+reason",
+    r"\bwithout\s+(?:cause|reason)\b",
+    # acting with no warning, shutting the customer out
+    r"\bwithout\s+(?:any\s+)?(?:prior\s+|further\s+|advance\s+|notice\s+or\s+)*notice",
+    r"\bimmediately\s+and\s+without\b",
+    r"\bsuspen(?:d|ds|ded|ding|sion)\b", r"\bdisabl(?:e|es|ed|ing)\b", r"\bdeactivat\w*", r"\bkill[- ]switch",
+    r"\b(?:lock|shut)\s+(?:out|off|down)\b",
+    # grants that never end
+    r"\bperpetual\w*", r"\birrevocabl\w*",
+    # giving up rights
+    r"\bwaives?\b", r"\bwaiving\b", r"\bjury\s+trial", r"\bclass\s+(?:action|or\s+representative)",
+    r"\bwithout\s+(?:the\s+)?(?:necessity|need|requirement)\s+(?:of|to)\s+(?:post|prov|show)\w*",
+    r"\bpost(?:ing)?\s+(?:of\s+)?(?:a|any)\s+bond\b",
+    r"\b(?:must|shall|will)\s+be\s+(?:brought|commenced|filed)\s+within\b",
+    r"\bdeemed\s+(?:to\s+(?:have\s+)?(?:been\s+)?)?(?:accept|approv|consent)\w*",
+    # restraints on what the customer may say or test
+    r"\bdisparag\w*", r"\bcritici[sz]\w*", r"\bbenchmark\w*", r"\bcomparative\s+(?:test|analys)\w*",
+    # money taken rather than earned
+    r"\bforfeit\w*", r"\bpenalt(?:y|ies)\b", r"\bliquidated\s+damages\b",
+    r"\b(?:placement|hiring|recruitment|finder'?s|conversion)\s+fee", r"\bsecurity\s+interest\b", r"\blien\b",
+    r"\bwithout\s+(?:any\s+)?(?:set-?off|deduction|counterclaim)",
+    # the vendor's own use of what the customer gives it
+    r"\btrain\w*\s+(?:its|our|their|the|any)?\s*(?:own\s+)?(?:AI|artificial|machine|models?|algorithms?)",
+    r"\b(?:sell|monetiz|commerciali[sz])\w*\b[^.;]{0,60}\b(?:data|information|content)\b",
+]
+_ONE_SIDED = re.compile("|".join(_CUES), re.IGNORECASE)
+# A term both parties bear alike ("Each party waives trial by jury") is not one-sided.
+_MUTUAL = re.compile(r"\b(?:each|either|neither|both)\s+(?:party|parties|of\s+us|of\s+the\s+parties)\b|"
+                     r"\bthe\s+parties\b|\bmutual(?:ly)?\b", re.IGNORECASE)
+
+
+def _first_one_sided(pattern: re.Pattern[str], text: str) -> re.Match[str] | None:
+    spans = sentence_spans(text)
+    for found in pattern.finditer(text):
+        a = next((a for a, b in spans if a <= found.start() < b), 0)
+        if not _MUTUAL.search(text, a, found.start()):
+            return found
+    return None
+
+
+def one_sided_cue(text: str) -> re.Match[str] | None:
+    """The first words of ``text`` that make it a one-sided term, or None when it reads as routine."""
+    return _first_one_sided(_ONE_SIDED, text)
+
+
+# Novel terms that drafters tuck into a clause the library knows (a benchmark ban at the end of the use
+# restrictions, a licence to feedback inside the grant): the clause's type passes, the term inside must not.
+_TUCKED_IN = re.compile(
+    r"\bbenchmark\w*|\bcomparative\s+(?:test|analys)\w*|\bdisparag\w*|\bcritici[sz]\w*|"
+    r"\bwaives?\b[^.;]{0,80}\b(?:jury|class)\b|"
+    r"\b(?:feedback|suggestions?|ideas)\b[^.]{0,160}\b(?:perpetual|irrevocabl\w*)|"
+    r"\b(?:perpetual|irrevocabl\w*)\b[^.]{0,160}\b(?:feedback|suggestions?|ideas)\b",
+    re.IGNORECASE,
+)
+
+
+def tucked_in_term(text: str) -> re.Match[str] | None:
+    """A novel one-sided term inside a clause of a known, unregulated type (scope, boilerplate), or None."""
+    return _first_one_sided(_TUCKED_IN, text)
