@@ -288,8 +288,9 @@ def _first(pattern: re.Pattern[str], text: str, value: bool) -> Reading | None:
 # only by the parties' written agreement"); "renews for successive one-year terms" is.
 _NO_AUTO_RENEWAL = re.compile(
     r"(?:does|will|shall) not (?:automatically )?(?:renew|be renewed|roll over)|not renew automatically|"
-    r"no automatic (?:renewal|extension)|(?:renew|extend)\w* (?:only )?(?:by|with|upon|through) (?:the )?(?:parties['’] )?"
-    r"(?:mutual )?(?:written|signed) (?:agreement|amendment)|(?:renew|extend)\w* only by (?:signing|a written|mutual)",
+    r"no automatic (?:renewal|extension)|"
+    r"(?:renew|extend)\w* (?:only )?(?:by|with|upon|through) (?:the )?(?:parties['’] )?(?:mutual )?(?:written|signed) "
+    r"(?:agreement|amendment)|(?:renew|extend)\w* only by (?:signing|a written|mutual)",
     re.I)
 _AUTO_RENEWAL = re.compile(
     r"renew(?:s|ed)? automatically|automatic(?:ally)? (?:renew|extend)|auto-?renew|evergreen|"
