@@ -515,6 +515,32 @@ def _whole_draft_positions(clauses: list[Clause], matches: list[ClauseMatch], de
                 return None
         return relief[0]
 
+    def fm_exit_anywhere() -> bool:
+        return any(r.value is True for c in clauses for a, b in t.sentence_spans(c.text)
+                   if FORCE_MAJEURE.search(c.text[a:b]) or c in typed.get("force_majeure", [])
+                   for r in read_parameters(["customer_fm_termination_right"], c.text[a:b]))
+
+    # A position the draft holds somewhere overrules a clause that, read alone, lacks it: "12.3 Termination does
+    # not affect accrued rights" reads like the red flag "no convenience right" while 12.2 gives that right.
+    held_elsewhere = {
+        "customer_convenience_termination": lambda: any(
+            r.value is True for c in clauses for r in read_parameters(["customer_convenience_termination"], c.text)),
+        "data_breach_carve_out": lambda: any(r.value is True for r in read_parameters(["data_breach_carve_out"],
+                                                                                      liability))
+        or any(_excludes_data_breaches(c.text) for c in clauses),
+        "customer_fm_termination_right": fm_exit_anywhere,
+    }
+    for type_id, name in (("termination", "customer_convenience_termination"),
+                          ("limitation_of_liability", "data_breach_carve_out"),
+                          ("force_majeure", "customer_fm_termination_right")):
+        ct = library.clause_types.get(type_id)
+        param = next((p for p in ct.parameters if p.name == name), None) if ct else None
+        if ct is None or param is None or param.expected is None:
+            continue
+        rule = f"{ct.id}.{param.expected.rule}"
+        if any(d.rule == rule for d in deviations) and held_elsewhere[name]():
+            deviations = [d for d in deviations if d.rule != rule]
+
     checks = (
         ("termination", "customer_convenience_termination", no_convenience_right,
          "no clause of this draft lets the Customer terminate for convenience; its termination clauses allow "

@@ -542,9 +542,11 @@ def right_held_by(text: str, cues: list[str], holder: str) -> bool:
 def _last_party(subject: str) -> str | None:
     """The party a subject ends with ("You agree that we" is the vendor's act), "either" for both ("Neither
     party", "each of us"); None when it names no party."""
-    found = [(m.start(), "customer") for m in CUSTOMER.finditer(subject)]
-    found += [(m.start(), "vendor") for m in VENDOR.finditer(subject)]
-    found += [(m.start(), "either") for m in _BOTH_PARTIES.finditer(subject)]  # "Neither party", "each of us"
+    both = [(m.start(), m.end()) for m in _BOTH_PARTIES.finditer(subject)]  # "Neither party", "each of us"
+    found = [(a, "either") for a, _ in both]
+    found += [(m.start(), "customer") for m in CUSTOMER.finditer(subject)]
+    found += [(m.start(), "vendor") for m in VENDOR.finditer(subject)
+              if not any(a <= m.start() < b for a, b in both)]  # the "us" of "either of us" is both of us
     return max(found)[1] if found else None
 
 
@@ -595,7 +597,8 @@ def _vendor_may_use_customer_name(text: str) -> Reading | None:
     return found
 
 
-_ENDS = re.compile(r"terminat|cancel|\bend (?:this|the)\b|\bto an end\b|rescind|withdraw from", re.I)
+_ENDS = re.compile(r"terminat|cancel|\bend (?:this|the|your|its|their|our)\b|\bto an end\b|rescind|withdraw from",
+                   re.I)
 FORCE_MAJEURE = re.compile(r"force majeure|beyond (?:its|their|our|your|the [\w ]{0,30}?|a party['’]s) (?:reasonable )?"
                            r"control|act of god", re.I)
 

@@ -316,3 +316,15 @@ def test_engine_a_term_that_does_not_renew_has_no_renewal_to_judge(reviewer) -> 
     body = ("2.1 This agreement starts on the Effective Date and lasts for two years.\n"
             "2.2 It does not renew automatically.")
     assert not {r for r in _flags(reviewer, "2. TERM", body, "term_and_renewal") if "renewal" in r}
+
+
+def test_engine_a_position_held_in_a_sibling_clause_is_not_missing_from_the_next(reviewer) -> None:
+    """12.3 read alone is close to "no convenience right"; 12.2 gives the Buyer that right, so nothing is flagged."""
+    body = ("12.1 Either party may terminate this agreement by written notice if the other commits a material breach "
+            "and fails to remedy it within thirty (30) days of being notified of it.\n"
+            "12.2 The Buyer may terminate this agreement for convenience by giving the Supplier not less than sixty "
+            "(60) days' written notice.\n"
+            "12.3 Termination does not affect any rights or liabilities that have accrued before termination. "
+            "Clauses 6, 7 and 9 survive termination.")
+    assert "termination.no_customer_convenience_termination" not in _flags(reviewer, "12. TERMINATION", body,
+                                                                            "termination")

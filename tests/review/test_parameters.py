@@ -433,6 +433,9 @@ def test_parameters_vendor_use_of_the_customers_name(text: str, free: bool | Non
         ("Neither party shall be liable for delays caused by force majeure; but if the event lasts 60 days, the "
          "Supplier may terminate.", None),
         ("Vendor, at its option, may terminate this Agreement if the event lasts 60 days.", None),
+        ("If the event lasts more than 30 days, either of us may end this agreement by written notice.", True),
+        ("If such an event stops the Service for more than thirty (30) days, you can end your subscription.", True),
+        ("If the event lasts more than 30 days, we may end your subscription.", None),
     ],
 )
 def test_parameters_customer_may_end_a_long_force_majeure(text: str, right: bool | None) -> None:
