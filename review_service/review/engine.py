@@ -244,7 +244,7 @@ class Reviewer:
             boilerplate = self.heading_decides(clause) if matches[i].substantive else None
             if boilerplate is not None:
                 matches[i] = ClauseMatch(boilerplate, "standard", 1.0, 1.0, None, None, True)
-        matches = _inherit_from_parents(clauses, matches)
+        matches = _follow_references(clauses, _inherit_from_parents(clauses, matches))
         t1 = time.perf_counter()
         if personal_data is None:
             personal_data = bool(_PERSONAL_DATA.search(doc.text))
@@ -712,6 +712,37 @@ def _inherit_from_parents(clauses: list[Clause], matches: list[ClauseMatch]) -> 
         out[i] = ClauseMatch(parent_match.clause_type, None, out[i].similarity, parent_match.confidence, None,
                              None, parent_match.clause_type is not None)
     return out
+
+
+def _follow_references(clauses: list[Clause], matches: list[ClauseMatch]) -> list[ClauseMatch]:
+    """An item the library cannot place that names one clause of its own section is about that clause.
+
+    "16.2 If either of us hires such a person in breach of 16.1, that party will pay a placement fee" is too short
+    to place, but it completes 16.1 (non-solicitation): it takes 16.1's type and is assessed as a clause of that
+    type, so its hiring fee is read. Only a single reference within the same top-level section counts ("Sections
+    7, 8 and 11 survive termination" names no one clause).
+    """
+    by_number = {c.number.rstrip("."): i for i, c in enumerate(clauses) if c.number}
+    out = list(matches)
+    for i, clause in enumerate(clauses):
+        if not out[i].substantive or out[i].clause_type is not None or not clause.number:
+            continue
+        own = clause.number.rstrip(".")
+        section = own.split(".")[0]
+        named = {n for n in _CLAUSE_NUMBER.findall(clause.text[len(clause.number):])
+                 if n != own and n.split(".")[0] == section and n in by_number}
+        if len(named) != 1:
+            continue
+        j = by_number[named.pop()]
+        target = out[j]
+        if target.clause_type is None or not target.substantive:
+            continue
+        out[i] = ClauseMatch(target.clause_type, "non_standard", out[i].similarity, target.confidence, None,
+                             target.nearest_approved, True)
+    return out
+
+
+_CLAUSE_NUMBER = re.compile(r"(?<![\d.$,])(\d{1,2}\.\d{1,2}(?:\.\d{1,2})?)(?![\d%]|\.\d)")
 
 
 def _with_redlines(deviations: list[Deviation], clauses: list[Clause]) -> list[Deviation]:

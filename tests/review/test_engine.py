@@ -328,3 +328,14 @@ def test_engine_a_position_held_in_a_sibling_clause_is_not_missing_from_the_next
             "Clauses 6, 7 and 9 survive termination.")
     assert "termination.no_customer_convenience_termination" not in _flags(reviewer, "12. TERMINATION", body,
                                                                             "termination")
+
+
+def test_engine_an_item_that_completes_a_sibling_is_read_as_its_type(reviewer) -> None:
+    """16.2 is too short to place, but it names 16.1 (non-solicitation): its placement fee is that clause's."""
+    body = ("16.1 While this agreement lasts and for 12 months after it ends, neither of us will try to hire or "
+            "engage any employee of the other who worked on your account, without the other's written consent. "
+            "General job advertisements, and hiring someone who answers one, are fine.\n"
+            "16.2 If either of us hires or engages such a person in breach of 16.1, that party will pay the other a "
+            "placement fee equal to 25% of that person's first-year salary.")
+    flags = _flags(reviewer, "16. Our people", body, "non_solicitation")
+    assert any("hiring_fee" in rule for rule in flags), flags
