@@ -108,6 +108,26 @@ def _percent_in(text: str, cue: str, *, per_month: bool = False, minimum: float 
     return None
 
 
+_AVAILABILITY = re.compile(r"availab|uptime|up time|up and running|accessible|\bonline\b|operational", re.I)
+
+
+def _availability(text: str) -> Reading | None:
+    """The availability the vendor commits to. A sentence of credit tiers ("5% for availability between 99.0% and
+    99.5%, 10% below 99.0%") states the commitment as its highest figure; another sentence states it first."""
+    tiers: list[Reading] = []
+    for offset, sentence in _cued(text, _AVAILABILITY):
+        found = [p for p in t.percentages(sentence) if p.value is not None and p.value >= 80.0]
+        if not found:
+            continue
+        if re.search(r"\bcredit", sentence, re.I) and len(found) > 1:
+            top = max(found, key=lambda p: p.value or 0.0)
+            tiers.append(Reading("", round(top.value or 0.0, 3), offset + top.start, offset + top.end, top.text))
+            continue
+        p = found[0]
+        return Reading("", round(p.value or 0.0, 3), offset + p.start, offset + p.end, p.text)
+    return tiers[0] if tiers else None
+
+
 def _money_in(text: str, cue: str) -> Reading | None:
     for offset, sentence in _cued(text, re.compile(cue, re.I)):
         amounts = t.money(sentence)
@@ -307,6 +327,26 @@ def _auto_renewal(text: str) -> Reading | None:
     return _first(_NO_AUTO_RENEWAL, text, False)
 
 
+# A written security programme or a standard the vendor keeps to: POLICY.md row 11 asks for any at all.
+_SECURITY_PROGRAMME = re.compile(
+    r"\bSOC ?2\b|\bISO(?:/IEC)? ?27001\b|\bISO(?:/IEC)? ?27701\b|\bNIST\b|\bPCI[- ]DSS\b|\bCSA STAR\b|"
+    r"(?:information |written |formal |documented |comprehensive )security (?:management )?"
+    r"(?:program(?:me)?|policy|policies|system|standards?)|"
+    r"(?:administrative|technical|physical|organi[sz]ational)[a-z ,]{0,40}(?:and|&) "
+    r"(?:administrative|technical|physical|organi[sz]ational) (?:safeguards|measures|controls)", re.I)
+_NO_SECURITY_PROMISE = re.compile(r"(?:cannot|can['’]t|do not|does not|not) (?:guarantee|warrant|promise)[^.;]{0,40}"
+                                  r"secur|no (?:method|system)[^.;]{0,60}(?:completely |100% )?secure", re.I)
+
+
+def _security_commitment(text: str) -> Reading | None:
+    """True when the vendor keeps to a named security standard or a written programme; False when it only says
+    security cannot be guaranteed; undecided otherwise."""
+    found = _SECURITY_PROGRAMME.search(text)
+    if found:
+        return Reading("", True, found.start(), found.end(), found.group(0))
+    return _first(_NO_SECURITY_PROMISE, text, False)
+
+
 def _confidentiality_mutual(text: str) -> Reading | None:
     """True when the duties read as both parties' ("each party", "both parties"); otherwise undecided (a one-way
     agreement also speaks of "the Recipient": who discloses is read from the whole document)."""
@@ -357,7 +397,7 @@ def _broad_customer_indemnity(text: str) -> Reading | None:
         subject = re.split(r"\b(?:shall|will|agrees? to|must)\b|['’]ll\b", sentence, maxsplit=1)[0]  # "We'll"
         if not CUSTOMER.search(subject) or EITHER.search(subject):
             continue
-        broad = re.search(r"any (?:and all )?(?:use|claims?|losses)[^.;]{0,60}(?:use|access|service)|arising (?:out of|"
+        broad = re.search(r"any (?:and all )?(?:use|claims?|losses)[^.;]{0,60}\b(?:use|access|service)|arising (?:out of|"
                           r"from)[^.;]{0,40}\buse\b", sentence, re.I)
         if broad:
             return Reading("", True, offset + broad.start(), offset + broad.end(), broad.group(0))
@@ -878,13 +918,13 @@ READERS: dict[str, Callable[[str], Reading | None]] = {
         r"trade secret", unit="years", pick=min),
     "breach_notice_hours": _breach_hours,
     "auto_renewal": _auto_renewal,
+    "security_commitment": _security_commitment,
     "warranty_days": lambda s: _durations_in(s, r"warrant|guarantee|\bpromise", r"disclaim", pick=min,
                                              worded=_warranty_period),
     "cgl_per_occurrence": lambda s: _money_in(s, r"general liability|\bCGL\b"),
     "cyber_eo_cover": lambda s: _money_in(
         s, r"cyber|errors and omissions|\bE&O\b|professional (?:indemnity|liability)|technology"),
-    "availability_percent": lambda s: _percent_in(
-        s, r"availab|uptime|up time|up and running|accessible|\bonline\b|operational", minimum=80.0),
+    "availability_percent": _availability,
     "service_credits": _service_credits,
     "vendor_responsible_for_subcontractors": _vendor_responsible_for_subcontractors,
     "renewal_increase_percent": _renewal_increase,

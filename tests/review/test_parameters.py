@@ -587,3 +587,24 @@ def test_parameters_the_vendors_own_use_of_customer_data(text: str, own_use: boo
 def test_parameters_auto_renewal(text: str, value: bool | None) -> None:
     found = read_parameters(["auto_renewal"], text)
     assert (found[0].value if found else None) is value
+
+
+@pytest.mark.parametrize("name, text, value", [
+    ("availability_percent", "Customer will receive a credit of 5% for availability between 99.0% and 99.5%, and 10% "
+                             "for availability below 99.0%.", 99.5),
+    ("availability_percent", "The Service will be available 99.9% of the time in each month; credits below 99.9% are "
+                             "set out in Schedule 2.", 99.9),
+    ("security_commitment", "We run a formal information security program for the Service, certified to ISO/IEC "
+                            "27001.", True),
+    ("security_commitment", "Supplier maintains administrative, physical and technical safeguards for Customer "
+                            "Data.", True),
+    ("security_commitment", "No method of transmission or storage is completely secure, and we cannot guarantee "
+                            "the security of your information.", False),
+    ("broad_customer_indemnity", "You will defend us against any claim by a third party caused by Your Materials.",
+     False),
+    ("broad_customer_indemnity", "Customer shall indemnify Vendor against any claims arising from Customer's use of "
+                                 "the Service.", True),
+])
+def test_parameters_commitments_read_from_their_own_sentence(name: str, text: str, value: object) -> None:
+    found = read_parameters([name], text)
+    assert found and found[0].value == value
