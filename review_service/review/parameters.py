@@ -397,8 +397,8 @@ def _broad_customer_indemnity(text: str) -> Reading | None:
         subject = re.split(r"\b(?:shall|will|agrees? to|must)\b|['’]ll\b", sentence, maxsplit=1)[0]  # "We'll"
         if not CUSTOMER.search(subject) or EITHER.search(subject):
             continue
-        broad = re.search(r"any (?:and all )?(?:use|claims?|losses)[^.;]{0,60}\b(?:use|access|service)|arising (?:out of|"
-                          r"from)[^.;]{0,40}\buse\b", sentence, re.I)
+        broad = re.search(r"any (?:and all )?(?:use|claims?|losses)[^.;]{0,60}\b(?:use|access|service)|"
+                          r"arising (?:out of|from)[^.;]{0,40}\buse\b", sentence, re.I)
         if broad:
             return Reading("", True, offset + broad.start(), offset + broad.end(), broad.group(0))
     return Reading("", False, 0, 0, "")
