@@ -244,7 +244,8 @@ class Reviewer:
             boilerplate = self.heading_decides(clause) if matches[i].substantive else None
             if boilerplate is not None:
                 matches[i] = ClauseMatch(boilerplate, "standard", 1.0, 1.0, None, None, True)
-        matches = _follow_references(clauses, _inherit_from_parents(clauses, matches))
+        matches = self._placed_by_their_words(clauses, _follow_references(clauses, _inherit_from_parents(clauses,
+                                                                                                       matches)))
         t1 = time.perf_counter()
         if personal_data is None:
             personal_data = bool(_PERSONAL_DATA.search(doc.text))
@@ -271,6 +272,35 @@ class Reviewer:
         timings = {"match": t1 - t0, "assess": time.perf_counter() - t1}
         return Review(doc, clauses, matches, clause_terms, deviations, route, contract_type, value,
                       self.library.version, self.embedder.model_id, timings)
+
+    # Positions a clause's words state unmistakably, whatever its heading or wording style: a clause the library
+    # cannot place that lets the vendor use the customer's name freely is a publicity clause, one that charges a
+    # fee for hiring staff a non-solicitation clause, one that lets the vendor change the terms a unilateral
+    # change. Only a reading that breaks the playbook places a clause this way.
+    # Each with the words the clause must also hold ("name an engagement lead" is no use of the customer's name).
+    _TELLING_READINGS = (
+        ("publicity", "vendor_may_use_customer_name", re.compile(
+            r"logo|website|marketing|promotion|customer lists?|case stud|press|publicity|reference|award", re.I)),
+        ("non_solicitation", "hiring_fee", None),
+        ("unilateral_changes", "vendor_may_change_terms", None),
+    )
+
+    def _placed_by_their_words(self, clauses: list[Clause], matches: list[ClauseMatch]) -> list[ClauseMatch]:
+        out = list(matches)
+        for i, (clause, match) in enumerate(zip(clauses, matches, strict=True)):
+            if not match.substantive or match.clause_type is not None:
+                continue
+            for type_id, name, also in self._TELLING_READINGS:
+                ct = self.library.clause_types.get(type_id)
+                if ct is None or not any(p.name == name for p in ct.parameters):
+                    continue  # a library without this position
+                if also is not None and not also.search(clause.text):
+                    continue
+                param = ct.parameter(name)
+                if any(param.check(r.value) for r in read_parameters([name], clause.text)):
+                    out[i] = ClauseMatch(type_id, "non_standard", match.similarity, 0.0, None, None, True)
+                    break
+        return out
 
     def _assess_clause(self, clause: Clause, match: ClauseMatch,
                        value: float | None) -> tuple[list[Deviation], dict[str, Any]]:

@@ -599,7 +599,8 @@ def _party_before(head: str) -> str | None:
 _NAME_USE = re.compile(r"\b(?:name|logos?|(?:trade|service )?marks?|identify|reference customer|case stud(?:y|ies)|"
                        r"customer lists?|publicity|press release)\b", re.I)
 _CONSENT = re.compile(r"consent|approv|permission|authori[sz]", re.I)
-_FREE_OF_CONSENT = re.compile(r"without (?:the need for |further |additional |any (?:further )?|requiring |seeking )"
+_FREE_OF_CONSENT = re.compile(r"without (?:the need (?:for|to \w+) |needing |having to \w+ |further |additional |"
+                              r"any (?:further )?|requiring |seeking |asking (?:for )?|obtaining )"
                               r"[^.;]{0,30}?(?:consent|approv|permission)", re.I)
 _NEGATION = re.compile(r"\b(?:not|never|no|neither|nor)\b|n['’]t\b", re.I)
 _GRANTS_USE = re.compile(r"\bgrants?\b([^.;]{0,40}?)\b(?:the |a |an )?(?:right|licen[cs]e|permission)\b", re.I)

@@ -339,3 +339,20 @@ def test_engine_an_item_that_completes_a_sibling_is_read_as_its_type(reviewer) -
             "placement fee equal to 25% of that person's first-year salary.")
     flags = _flags(reviewer, "16. Our people", body, "non_solicitation")
     assert any("hiring_fee" in rule for rule in flags), flags
+
+
+@pytest.mark.parametrize("body, rule", [
+    ("9. Credit and showcasing our work. We are proud of what we make. We may show the Work, together with your "
+     "name and logo, on our website and in award entries, without needing any further permission from you.",
+     "publicity.vendor_uses_name_freely"),
+    ("2.1 Our team. We will assign suitably skilled people to the Services and will name an engagement lead in "
+     "each SOW.", None),
+])
+def test_engine_a_clause_its_words_place_is_assessed_as_that_type(reviewer, body: str, rule: str | None) -> None:
+    """A clause the library cannot place but whose words state a playbook position unmistakably is judged as a
+    clause of that type; naming a project lead is no use of the customer's name."""
+    rules = {d.rule for d in _one_clause_review(reviewer, body).deviations}
+    if rule:
+        assert rule in rules
+    else:
+        assert not any(r.startswith("publicity.") for r in rules)

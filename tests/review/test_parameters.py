@@ -391,6 +391,8 @@ def test_parameters_who_pays_for_the_vendors_audit(text: str, on_customer: bool 
         ("Supplier may refer to Customer by name in its customer lists only with Customer's prior written "
          "consent.", False),
         ("Vendor may use Customer's name and logo in customer lists without further consent.", True),
+        ("We may show the Work, together with your name and logo, on our website, without needing any further "
+         "permission from you.", True),
         ("Customer may use Vendor's name and marks to describe the integration.", None),
         ("Each party may name the other as a customer or supplier in its customer lists.", True),
         ("The Supplier shall not use the Customer's name or logo.", False),
