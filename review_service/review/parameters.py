@@ -861,9 +861,24 @@ _ALONE = re.compile(r"\b(?:we|vendor|provider|supplier|licensor)\b[^.;]{0,40}\b(
                     re.I)
 
 
+# Unmistakable: a party may revise "these Terms" or "this Agreement", or using the service on is acceptance.
+_CHANGES_ALONE = re.compile(
+    r"\b(?:may|can|reserves? the right to)\s+(?:\w+\s+){0,3}?(?:change|modify|amend|update|revise|vary)\s+"
+    r"(?:these|this|the|its|our)\s+(?:\w+\s+){0,2}?(?:terms|agreement|conditions|policies|policy)\b|"
+    r"continued use[^.;]{0,80}?\b(?:is|constitutes|means|shall be|will be|deemed)\b[^.;]{0,20}?"
+    r"(?:accept|agree|consent)", re.I)
+
+
 def _vendor_may_change_terms(text: str) -> Reading | None:
-    """False when changes need both parties' written agreement and nothing lets the vendor change them alone;
-    otherwise undecided (the red-flag match judges wording that lets the vendor change terms)."""
+    """True when a party other than the customer (or both) may revise the terms alone, or continued use is
+    acceptance; False when changes need both parties' written agreement and nothing lets the vendor change them
+    alone; otherwise undecided (the red-flag match judges other wording)."""
+    for offset, _, sentence in _sentences(text):
+        for found in _CHANGES_ALONE.finditer(sentence):
+            # the customer's continued use is the vendor's change taking effect: no party check for it
+            if found.group(0).lower().startswith("continued use") or _party_before(
+                    sentence[:found.start()]) not in ("customer", "either"):
+                return Reading("", True, offset + found.start(), offset + found.end(), found.group(0))
     if _ALONE.search(text):
         return None
     return _first(_BOTH_AGREE, text, False)
