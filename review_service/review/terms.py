@@ -685,7 +685,8 @@ _FEECAP_RE = re.compile(
 _BACK = r"(?:immediately\s+)?(?:preceding|prior\s+to|prior|before|previous|preceeding)"
 _PERIOD_RE = re.compile(
     rf"""
-      (?P<lead>(?:in|during|for|over|within|with\s+respect\s+to|under|throughout)\s+(?:the|any|such)?\s*)
+      (?P<lead>(?:in\s+respect\s+of|with\s+respect\s+to|in|during|for|over|within|under|throughout)\s+
+        (?:the|any|such)?\s*)
         (?:(?:immediately\s+)?(?:preceding|prior|previous|last|trailing|first)\s+)?
         (?P<dur>(?:{_WORDS_FRAC})(?:\s*\(\s*\d+\s*\))?|\(?\d+\)?|one)\s*-?\s*(?P<unit>months?|years?|days?)
         (?P<tail>(?:\s*-?\s*period)?(?:\s+{_BACK}|\s+(?:ending|ended|immediately)|\s+(?:of\s+)?(?:this|the)\s+(?:agreement|term))?)

@@ -236,6 +236,7 @@ def test_terms_money_nested_amount_reported_once() -> None:
         ("twelve (12) months' fees", 12, 1),
         ("2x the fees paid hereunder", None, 2),
         ("the total amount of fees actually paid by Customer in the 24 months immediately preceding", 24, 1),
+        ("the Support Fees paid or payable in respect of the six (6) months immediately preceding the date", 6, 1),
     ],
 )
 def test_terms_fee_caps(text: str, months: float | None, multiple: float) -> None:
