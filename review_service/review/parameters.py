@@ -128,6 +128,11 @@ def _availability(text: str) -> Reading | None:
     return tiers[0] if tiers else None
 
 
+def _not_for_trade_secrets(sentence: str, d: t.Duration) -> bool:
+    """A duration that is not the longer one kept for trade secrets ("five years; trade secrets for ten")."""
+    return not re.search(r"trade secrets?", sentence[max(0, d.start - 80):d.start], re.I)
+
+
 def _money_in(text: str, cue: str) -> Reading | None:
     for offset, sentence in _cued(text, re.compile(cue, re.I)):
         amounts = t.money(sentence)
@@ -929,9 +934,10 @@ READERS: dict[str, Callable[[str], Reading | None]] = {
     "venue": lambda s: _jurisdictions([j for j in t.venue(s) if j.kind in ("state", "country", "region")]),
     "arbitration_seat": lambda s: _jurisdictions(t.arbitration_seat(s)),
     "survival_years": lambda s: _durations_in(
-        s, r"surviv|for a period of|after (?:the )?(?:termination|expiration|expiry)|following "
-        r"(?:termination|expir)|after (?:this|the) (?:agreement|contract) (?:ends|terminates|expires)|\blasts? for\b",
-        r"trade secret", unit="years", pick=min),
+        s, r"surviv|for a period of|after (?:the )?(?:termination|expiration|expiry)|following (?:termination|expir)|"
+        r"after (?:this|the|it|the [\w ]{1,30}?) ?(?:agreement|contract)? ?(?:ends|terminates|expires)|"
+        r"after the end of|\blasts? for\b",
+        None, unit="years", pick=min, worded=_not_for_trade_secrets),
     "breach_notice_hours": _breach_hours,
     "auto_renewal": _auto_renewal,
     "security_commitment": _security_commitment,

@@ -38,6 +38,11 @@ from review_service.review.parameters import read_parameters, right_held_by
         ("non_renewal_notice_days", "It renews for one-year terms unless either party gives notice of non-renewal at "
          "least ninety (90) days before the end of the then-current term.", 90),
         ("cure_period_days", "if the other party fails to cure the breach within ten (10) days after notice", 10),
+        ("survival_years", "The duties in this Article continue while the Supply Contract is in force and for "
+                           "eighteen (18) months after it ends.", 1.5),
+        ("survival_years", "These duties last for 2 years after the end of this Agreement.", 2),
+        ("survival_years", "This Section survives termination for five (5) years; trade secrets for as long as "
+                           "they remain secret.", 5),
         ("cure_period_days", "if the other seriously breaches it and does not put the breach right within thirty (30) "
                              "days after receiving notice", 30),
         ("cure_period_days", "a material breach that remains uncured fifteen (15) days after the breaching Party "
