@@ -561,11 +561,14 @@ def _whole_draft_positions(clauses: list[Clause], matches: list[ClauseMatch], de
         "customer_fm_termination_right": fm_exit_anywhere,
         "security_commitment": lambda: any(
             r.value is True for c in clauses for r in read_parameters(["security_commitment"], c.text)),
+        "customer_consent_in_merger": lambda: any(  # a successor exception in another assignment clause
+            r.value is False for c in clauses for r in read_parameters(["customer_consent_in_merger"], c.text)),
     }
     for type_id, name in (("termination", "customer_convenience_termination"),
                           ("limitation_of_liability", "data_breach_carve_out"),
                           ("force_majeure", "customer_fm_termination_right"),
-                          ("information_security", "security_commitment")):
+                          ("information_security", "security_commitment"),
+                          ("assignment", "customer_consent_in_merger")):
         ct = library.clause_types.get(type_id)
         param = next((p for p in ct.parameters if p.name == name), None) if ct else None
         if ct is None or param is None or param.expected is None:

@@ -352,6 +352,52 @@ def _security_commitment(text: str) -> Reading | None:
     return _first(_NO_SECURITY_PROMISE, text, False)
 
 
+_NO_ASSIGNING = re.compile(r"\b(?:shall|may|will|must|can)\s*(?:not|never)\b[^.;]{0,60}?\bassign|"
+                           r"\b(?:cannot|can['’]t|won['’]t)\b[^.;]{0,60}?\bassign|"
+                           r"\bneither (?:party|of us|of the parties)\b[^.;]{0,40}?\bassign", re.I)
+_SUCCESSOR = re.compile(r"merg|consolidat|reorgani[sz]|change (?:of|in) control|acqui|successor|"
+                        r"substantially all|sale of (?:all|the whole)", re.I)
+
+
+def _customer_consent_in_merger(text: str) -> Reading | None:
+    """True when the customer (alone or as either party) may not assign without consent and no exception lets it
+    pass the agreement to a successor in a merger or sale; False when such an exception covers it; undecided
+    when the clause does not restrict the customer's assignment."""
+    restricted = None
+    for offset, _, sentence in _sentences(text):
+        found = _NO_ASSIGNING.search(sentence)
+        if not found or not _CONSENT.search(sentence):
+            continue
+        party = _party_before(sentence[:found.start()]) or _last_party(found.group(0))  # "Neither party may"
+        if party in ("customer", "either"):
+            restricted = Reading("", True, offset + found.start(), offset + found.end(), found.group(0))
+            break
+    if restricted is None:
+        return None
+    for offset, _, sentence in _sentences(text):
+        successor = _SUCCESSOR.search(sentence)
+        if successor is None:
+            continue
+        # a permission to assign to a successor held by the customer or either party ("except that either of us may
+        # assign it to"; "Licensor may assign ... only to a successor" is the vendor's), or a bare exception of the
+        # restriction ("except to a successor"); "including upon any merger" widens the restriction instead
+        before = sentence[:successor.start()]
+        permits = list(_MAY_ASSIGN.finditer(before))
+        if permits:
+            actor = _party_before(before[:permits[-1].start()])
+            excepted = actor in ("customer", "either") or (actor is None and _EXCEPTED.search(before))
+        else:
+            excepted = bool(_EXCEPTED.search(before)) and bool(_NO_ASSIGNING.search(sentence))
+        if excepted:
+            return Reading("", False, offset + successor.start(), offset + successor.end(), successor.group(0))
+    return restricted
+
+
+_EXCEPTED = re.compile(r"\b(?:except|save|other than|provided(?: that)?|but|however|notwithstanding)\b", re.I)
+_MAY_ASSIGN = re.compile(r"\b(?:may|can|is free to|shall be entitled to),?\s+(?:[\w,]+\s+){0,3}?(?:assign|transfer)",
+                         re.I)  # "may, however, assign"
+
+
 def _confidentiality_mutual(text: str) -> Reading | None:
     """True when the duties read as both parties' ("each party", "both parties"); otherwise undecided (a one-way
     agreement also speaks of "the Recipient": who discloses is read from the whole document)."""
@@ -940,6 +986,7 @@ READERS: dict[str, Callable[[str], Reading | None]] = {
         None, unit="years", pick=min, worded=_not_for_trade_secrets),
     "breach_notice_hours": _breach_hours,
     "auto_renewal": _auto_renewal,
+    "customer_consent_in_merger": _customer_consent_in_merger,
     "security_commitment": _security_commitment,
     "warranty_days": lambda s: _durations_in(s, r"warrant|guarantee|\bpromise", r"disclaim", pick=min,
                                              worded=_warranty_period),

@@ -616,6 +616,23 @@ def test_parameters_auto_renewal(text: str, value: bool | None) -> None:
     ("vendor_may_change_terms", "Customer's continued use of the Services after that date is acceptance of it.", True),
     ("vendor_may_change_terms", "This Agreement may be amended only by a written amendment signed by both parties.",
      False),
+    ("customer_consent_in_merger", "The Buyer shall not assign any of its rights under this agreement without the "
+                                   "Supplier's prior written consent.", True),
+    ("customer_consent_in_merger", "Neither party shall assign this Agreement without the prior written consent of "
+                                   "the other.", True),
+    ("customer_consent_in_merger", "Customer may not assign this Agreement without Vendor's consent. Vendor may assign "
+                                   "it to any successor in a merger.", True),
+    ("customer_consent_in_merger", "Neither of us may assign this agreement without the other's written consent, "
+                                   "except to a company that acquires all or substantially all of its assets.", False),
+    ("customer_consent_in_merger", "The Customer shall not assign any of its rights, including upon any merger or "
+                                   "change of control, without the prior written consent of the Supplier.", True),
+    ("customer_consent_in_merger", "Neither party may assign this Agreement without the other's consent. Either party "
+                                   "may assign it to a successor in a merger.", False),
+    ("customer_consent_in_merger", "Neither party may assign the contract without the other party's written consent. "
+                                   "Either party may, however, assign it without consent to a company that acquires "
+                                   "nearly the whole of its business, by merger or otherwise.", False),
+    ("customer_consent_in_merger", "Licensee shall not assign this Agreement without Licensor's consent. Licensor may "
+                                   "assign it without Licensee's consent only to a successor to its business.", True),
 ])
 def test_parameters_commitments_read_from_their_own_sentence(name: str, text: str, value: object) -> None:
     found = read_parameters([name], text)
