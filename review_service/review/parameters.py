@@ -460,8 +460,8 @@ def _cap_mutual(text: str) -> Reading | None:
     protects is judged where the cap is set); False when the sentence setting the cap names only the vendor's
     liability ("Supplier's total liability", or "Our total liability" in a vendor's we/you terms); undecided
     otherwise."""
-    lists_exceptions = re.search(r"(?:shall|does|do|will) not apply|not (?:be )?subject to|excluded from|exceptions?|"
-                                 r"carve", text, re.I)
+    lists_exceptions = re.search(r"(?:shall|does|do|will) not apply|(?:don|doesn|won)['’]t apply|"
+                                 r"not (?:be )?subject to|excluded from|exceptions?|carve", text, re.I)
     if lists_exceptions and not re.search(r"exceed|limited to|in excess of|maximum|not be liable for more", text, re.I):
         return Reading("", True, 0, 0, "")
     mutual = _first(_MUTUAL, text, True)

@@ -540,6 +540,8 @@ def test_parameters_non_solicitation_binds_whom_and_at_what_price(name: str, tex
                  "fees you paid us in the twelve (12) months before the event.", False),
         ("cap_mutual", "Each party's total liability will not exceed the fees paid in the twelve (12) months "
                  "before the event.", True),
+        ("customer_liability_capped", "Sections 11.1 and 11.2 don't apply to your obligation to pay fees or to "
+                                      "either of our obligations under section 10.", True),
         ("customer_owns_deliverables", "Vendor retains all rights in its Pre-Existing Materials, including those "
                                        "incorporated into the Deliverables.", None),
         ("customer_owns_deliverables", "Title to and ownership of the Software (except the Customizations) shall "
