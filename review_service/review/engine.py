@@ -276,13 +276,15 @@ class Reviewer:
     # Positions a clause's words state unmistakably, whatever its heading or wording style: a clause the library
     # cannot place that lets the vendor use the customer's name freely is a publicity clause, one that charges a
     # fee for hiring staff a non-solicitation clause, one that lets the vendor change the terms a unilateral
-    # change. Only a reading that breaks the playbook places a clause this way.
+    # change, one that makes the customer pay liquidated damages a minimum-commitment clause. Only a reading that
+    # breaks the playbook places a clause this way.
     # Each with the words the clause must also hold ("name an engagement lead" is no use of the customer's name).
     _TELLING_READINGS = (
         ("publicity", "vendor_may_use_customer_name", re.compile(
             r"logo|website|marketing|promotion|customer lists?|case stud|press|publicity|reference|award", re.I)),
         ("non_solicitation", "hiring_fee", None),
         ("unilateral_changes", "vendor_may_change_terms", None),
+        ("minimum_commitment", "customer_liquidated_damages", None),
     )
 
     def _placed_by_their_words(self, clauses: list[Clause], matches: list[ClauseMatch]) -> list[ClauseMatch]:

@@ -345,6 +345,9 @@ def test_engine_an_item_that_completes_a_sibling_is_read_as_its_type(reviewer) -
     ("9. Credit and showcasing our work. We are proud of what we make. We may show the Work, together with your "
      "name and logo, on our website and in award entries, without needing any further permission from you.",
      "publicity.vendor_uses_name_freely"),
+    ("5. Releases and cancellation. Buyer orders Products by Release. If Buyer cancels a Release later than fifteen "
+     "days before its ship date, Buyer will pay forty percent (40%) of the price of the cancelled quantity as "
+     "liquidated damages.", "minimum_commitment.liquidated_damages_on_customer"),
     ("2.1 Our team. We will assign suitably skilled people to the Services and will name an engagement lead in "
      "each SOW.", None),
 ])
