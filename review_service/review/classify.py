@@ -349,7 +349,7 @@ class Classifier:
                 out.append(ClauseMatch("definitions", "standard", 1.0, 1.0, None, None, True))
             else:
                 chosen, confidence = types[i]
-                out.append(self._position(sims[i], chosen, confidence))
+                out.append(self.position(sims[i], chosen, confidence))
         return out
 
     def _decide_by_rule(self, tsims: np.ndarray, heading_types: dict[str, float]) -> tuple[str | None, float]:
@@ -371,7 +371,7 @@ class Classifier:
         margin = float(first - (scores.max() if valid > 1 else 0.0))
         return chosen, float(min(1.0, max(0.0, 0.5 * top + margin + (0.2 if chosen in heading_types else 0))))
 
-    def _position(self, sims: np.ndarray, chosen: str | None, confidence: float) -> ClauseMatch:
+    def position(self, sims: np.ndarray, chosen: str | None, confidence: float) -> ClauseMatch:
         """The match for a substantive clause of type ``chosen`` (None: unrecognized), from its similarities."""
         if chosen is None:
             top = int(np.argmax(sims)) if len(sims) else None

@@ -33,7 +33,7 @@ from review_service.library.schema import (
 from review_service.matching.embed import Embedder, get_embedder, text_key
 from review_service.matching.index import ClauseIndex, load_or_build
 from review_service.review import terms as t
-from review_service.review.classify import HEADING_BONUS, Classifier, ClauseMatch
+from review_service.review.classify import HEADING_BONUS, TYPE_THRESHOLD, Classifier, ClauseMatch
 from review_service.review.one_sided import one_sided_cue, tucked_in_term
 from review_service.review.parameters import FORCE_MAJEURE, Reading, read_parameters, right_held_by
 from review_service.review.redline import redline
@@ -249,6 +249,7 @@ class Reviewer:
         t1 = time.perf_counter()
         if personal_data is None:
             personal_data = bool(_PERSONAL_DATA.search(doc.text))
+        matches = self._required_found_in_unplaced(clauses, vectors, matches, contract_type, personal_data)
         deviations: list[Deviation] = []
         clause_terms: list[dict[str, Any]] = []
         for clause, match in zip(clauses, matches, strict=True):
@@ -362,6 +363,33 @@ class Reviewer:
                 _evidence(clause), library_text, _fallback_text(ct, match), [],
             ))
         return found, terms
+
+    def _required_found_in_unplaced(self, clauses: list[Clause], vectors: np.ndarray, matches: list[ClauseMatch],
+                                    contract_type: str, personal_data: bool) -> list[ClauseMatch]:
+        """A required clause type the classifier found nowhere, looked for among the clauses it could not place.
+
+        "Required" means the draft almost surely has one: an IP indemnity under "Intellectual Property Rights of
+        Third Parties" that the model would not place is likelier the indemnity than a missing one, and a false
+        "missing indemnity" is a high flag. The unplaced clause nearest to the type's variants takes the type
+        when its similarity clears the bar a type needs without heading support.
+        """
+        assert self.classifier is not None
+        present = {m.clause_type for m in matches if m.clause_type}
+        unplaced = [i for i, m in enumerate(matches) if m.substantive and m.clause_type is None]
+        absent = [ct for ct in self.library.required_clause_types(contract_type, personal_data=personal_data)
+                  if ct.id not in present]
+        if not unplaced or not absent:
+            return matches
+        sims = self.classifier.similarities(vectors[unplaced])
+        type_sims = self.classifier.type_similarities(sims)
+        out = list(matches)
+        for ct in absent:
+            column = self.classifier.types.index(ct.id)
+            best = int(np.argmax(type_sims[:, column]))
+            i = unplaced[best]
+            if out[i].clause_type is None and type_sims[best, column] >= TYPE_THRESHOLD:
+                out[i] = self.classifier.position(sims[best], ct.id, float(type_sims[best, column]))
+        return out
 
     def _missing(self, matches: list[ClauseMatch], contract_type: str, personal_data: bool) -> list[Deviation]:
         present = {m.clause_type for m in matches if m.clause_type}

@@ -295,7 +295,14 @@ def _vendor_responsible_for_subcontractors(text: str) -> Reading | None:
                 and "recourse" not in m.group(0).lower():
             continue
         return Reading("", False, offset + m.start(), offset + m.end(), m.group(0))
-    return None
+    return _first(_STAYS_RESPONSIBLE, text, True)
+
+
+# Staying responsible: "remains responsible for any approved subcontractor as for its own personnel", "shall not be
+# relieved of its obligations by subcontracting".
+_STAYS_RESPONSIBLE = re.compile(
+    r"\bremains?\s+(?:fully\s+|solely\s+|wholly\s+)?(?:responsible|liable|accountable)\b[^.;]{0,80}?\b"
+    + _SUBCONTRACTOR + r"|\b(?:not|never)\s+be\s+relieved\b", re.I)
 
 
 _MUTUAL = re.compile(r"\b(?:each|either|neither) party\b|\bboth parties\b|\bmutual(?:ly)?\b|"
@@ -387,13 +394,18 @@ def _customer_consent_in_merger(text: str) -> Reading | None:
             actor = _party_before(before[:permits[-1].start()])
             excepted = actor in ("customer", "either") or (actor is None and _EXCEPTED.search(before))
         else:
-            excepted = bool(_EXCEPTED.search(before)) and bool(_NO_ASSIGNING.search(sentence))
+            excepted = ((bool(_EXCEPTED.search(before)) and bool(_NO_ASSIGNING.search(sentence)))
+                        or bool(_CONSENT_WAIVED.search(before)))
         if excepted:
             return Reading("", False, offset + successor.start(), offset + successor.end(), successor.group(0))
     return restricted
 
 
 _EXCEPTED = re.compile(r"\b(?:except|save|other than|provided(?: that)?|but|however|notwithstanding)\b", re.I)
+# "The consent is not required for an assignment to a legal successor": an exception of its own sentence.
+_CONSENT_WAIVED = re.compile(r"\b(?:consent|approval)\s+(?:is|shall\s+be|will\s+be)\s+not\s+(?:required|needed|"
+                             r"necessary)\b|\bno\s+(?:such\s+)?(?:consent|approval)\s+(?:is\s+)?(?:required|needed)\b",
+                             re.I)
 _MAY_ASSIGN = re.compile(r"\b(?:may|can|is free to|shall be entitled to),?\s+(?:[\w,]+\s+){0,3}?(?:assign|transfer)",
                          re.I)  # "may, however, assign"
 

@@ -359,3 +359,13 @@ def test_engine_a_clause_its_words_place_is_assessed_as_that_type(reviewer, body
         assert rule in rules
     else:
         assert not any(r.startswith("publicity.") for r in rules)
+
+
+def test_engine_a_required_type_is_looked_for_among_unplaced_clauses(reviewer) -> None:
+    """Sternwald's IP indemnity sits under "Intellectual Property Rights of Third Parties" in German-style numbering;
+    the model places it nowhere, but a required indemnity is likelier there than missing (a false high flag)."""
+    review = reviewer.review(extract(ROOT / "corpora/unseen_6/drafts/sternwald_onprem_licence.txt"),
+                             contract_type="software", value=240_000)
+    assert "indemnification.missing" not in {d.rule for d in review.deviations}
+    indemnity = next(c for c in review.clauses if c.text.startswith("(1) The Licensor shall indemnify"))
+    assert review.matches[review.clauses.index(indemnity)].clause_type == "indemnification"
