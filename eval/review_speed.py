@@ -1,6 +1,6 @@
 """Review speed: a contract reviewed end to end with the model warm, time per stage.
 
-    python -m eval.review_speed [PDF ...] [--repeat N] [--precisions fp32,bf16|fp32|bf16|auto]
+    python -m eval.review_speed [PDF ...] [--repeat N] [--precisions fp32,bf16|fp32|bf16|auto] [--report NAME]
 
 Per document and embedding precision, as medians of ``--repeat`` runs with the embedding cache emptied before
 each (a draft never seen before): extraction, segmentation, embedding (split into the model's forward pass and
@@ -238,6 +238,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--precisions", default="fp32,bf16",
                         help="comma-separated: fp32, bf16, auto (what VETTED_EMBED_PRECISION says)")
+    parser.add_argument("--report", default="review_speed",
+                        help="report name under eval/reports/ (name runs on other machines apart)")
     args = parser.parse_args(argv)
     from review_service.matching.embed import resolve_precision
     from review_service.settings import get_settings
@@ -253,7 +255,7 @@ def main(argv: list[str] | None = None) -> None:
     results = [r for p in paths for r in measure(p, precisions, args.repeat)]
     body = markdown(results)
     print(body)
-    path = write_report("review_speed", {"results": results}, body)
+    path = write_report(args.report, {"results": results}, body)
     print(f"\nwritten: {path}")
 
 

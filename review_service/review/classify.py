@@ -420,6 +420,8 @@ def build_features(vectors: np.ndarray, type_sims: np.ndarray, own: list[dict[st
 
 def _signature_block(text: str) -> bool:
     """A party's name over its signature fields, which the segmenter took for a clause (no "IN WITNESS" line)."""
+    if "_" not in text and ":" not in text:
+        return False  # no field to sign or fill in
     lines = [line for line in text.splitlines() if line.strip()]
     fields = sum(1 for line in lines if _SIGNATURE_FIELD.fullmatch(line))
     others = [line for line in lines if not _SIGNATURE_FIELD.fullmatch(line)]

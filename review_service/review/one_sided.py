@@ -54,8 +54,9 @@ _MUTUAL = re.compile(r"\b(?:each|either|neither|both)\s+(?:party|parties|of\s+us
 
 
 def _first_one_sided(pattern: re.Pattern[str], text: str) -> re.Match[str] | None:
-    spans = sentence_spans(text)
+    spans: list[tuple[int, int]] | None = None  # found only when a cue is: most clauses have none
     for found in pattern.finditer(text):
+        spans = sentence_spans(text) if spans is None else spans
         a = next((a for a, b in spans if a <= found.start() < b), 0)
         if not _MUTUAL.search(text, a, found.start()):
             return found

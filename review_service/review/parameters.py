@@ -332,6 +332,8 @@ _AUTO_RENEWAL = re.compile(
 
 def _auto_renewal(text: str) -> Reading | None:
     """True when the agreement renews by itself; False when it renews only by a new written agreement."""
+    if not _mentions(text, "renew", "evergreen", "extend", "roll over"):
+        return None
     for offset, _, sentence in _sentences(text):
         found = _AUTO_RENEWAL.search(sentence)
         if found and not _NO_AUTO_RENEWAL.search(sentence):
@@ -370,6 +372,8 @@ def _customer_consent_in_merger(text: str) -> Reading | None:
     """True when the customer (alone or as either party) may not assign without consent and no exception lets it
     pass the agreement to a successor in a merger or sale; False when such an exception covers it; undecided
     when the clause does not restrict the customer's assignment."""
+    if not _mentions(text, "assign"):
+        return None
     restricted = None
     for offset, _, sentence in _sentences(text):
         found = _NO_ASSIGNING.search(sentence)
@@ -936,6 +940,8 @@ def _vendor_may_change_terms(text: str) -> Reading | None:
     """True when a party other than the customer (or both) may revise the terms alone, or continued use is
     acceptance; False when changes need both parties' written agreement and nothing lets the vendor change them
     alone; otherwise undecided (the red-flag match judges other wording)."""
+    if not _mentions(text, "chang", "modif", "amend", "updat", "revis", "vary", "continued use", "posted", "time to"):
+        return None
     for offset, _, sentence in _sentences(text):
         for found in _CHANGES_ALONE.finditer(sentence):
             # the customer's continued use is the vendor's change taking effect: no party check for it
