@@ -1039,8 +1039,9 @@ def read_parameters(names: list[str], text: str) -> list[Reading]:
 
 
 # A reading depends on the words alone: the whole-draft checks ask the same clause the same question, and a
-# re-scan asks every stored contract again, so readings are kept (a few megabytes at most).
-@functools.lru_cache(maxsize=65536)
+# re-scan of one contract asks again, so the latest readings are kept (16,384: a few contracts' worth, a few
+# megabytes).
+@functools.lru_cache(maxsize=16384)
 def _read(name: str, text: str) -> Reading | None:
     reader = READERS.get(name)
     found = reader(text) if reader is not None else None
