@@ -262,7 +262,8 @@ class Reviewer:
         deviations += self._missing(matches, contract_type, personal_data)
         deviations = _confidentiality_direction(doc, clauses, matches, clause_terms, deviations, self.library)
         deviations = _confidentiality_term_elsewhere(clauses, matches, clause_terms, deviations, self.library, value)
-        deviations = _whole_draft_positions(clauses, matches, deviations, self.library, contract_type)
+        deviations = _whole_draft_positions(clauses, matches, deviations, self.library, contract_type,
+                                            personal_data)
         deviations = _tucked_in_terms(clauses, matches, deviations, self.library)
         deviations = _with_redlines(_one_per_rule(_unrecognized_by_section(deviations, clauses, matches, doc)), clauses)
         deviations.sort(key=lambda d: (-severity_rank(d.severity), d.evidence.start if d.evidence else -1))
@@ -511,7 +512,7 @@ def _confidentiality_term_elsewhere(clauses: list[Clause], matches: list[ClauseM
 
 
 def _whole_draft_positions(clauses: list[Clause], matches: list[ClauseMatch], deviations: list[Deviation],
-                           library: Library, contract_type: str) -> list[Deviation]:
+                           library: Library, contract_type: str, personal_data: bool = False) -> list[Deviation]:
     """Positions that are facts of the whole agreement, not of one clause: a clause alone cannot tell that the
     draft has no convenience right, or no data-breach carve-out, because either may sit in another clause; and
     an early-exit sum may hide under a heading of another type ("Effect of Termination").
@@ -607,6 +608,25 @@ def _whole_draft_positions(clauses: list[Clause], matches: list[ClauseMatch], de
         if any(d.rule == rule for d in deviations) and held_elsewhere[name]():
             deviations = [d for d in deviations if d.rule != rule]
 
+    def untimed_breach_notice() -> Clause | None:
+        # The promise to report a breach may sit anywhere (a confidentiality clause's "If something goes wrong");
+        # a time stated in any such sentence settles it.
+        if not personal_data:
+            return None
+        untimed = None
+        for c in clauses:
+            if not _BREACH_WORDS.search(c.text):
+                continue
+            for a, b in t.sentence_spans(c.text):
+                sentence = c.text[a:b]
+                if not (_BREACH_WORDS.search(sentence) and _NOTICE_WORDS.search(sentence)):
+                    continue
+                if t.durations(sentence) or any(h.value is not None for h in t.hours(sentence)):
+                    return None
+                if untimed is None and read_parameters(["breach_notice_time_stated"], sentence):
+                    untimed = c
+        return untimed
+
     checks = (
         ("termination", "customer_convenience_termination", no_convenience_right,
          "no clause of this draft lets the Customer terminate for convenience; its termination clauses allow "
@@ -623,6 +643,9 @@ def _whole_draft_positions(clauses: list[Clause], matches: list[ClauseMatch], de
         ("force_majeure", "customer_fm_termination_right", no_force_majeure_exit,
          "no clause of this draft lets the Customer end the agreement however long a force majeure event lasts; "
          "it can only wait for the event to end."),
+        ("data_protection", "breach_notice_time_stated", untimed_breach_notice,
+         "the vendor promises to report a breach of personal data only \"promptly\" or \"without undue delay\", "
+         "with no time stated anywhere in this draft (the playbook wants 48 hours, at most 72)."),
     )
     for type_id, name, find, message in checks:
         ct = library.clause_types.get(type_id)
@@ -639,6 +662,11 @@ def _whole_draft_positions(clauses: list[Clause], matches: list[ClauseMatch], de
                 _evidence(clause), ct.standard[0].text, _fallback_text(ct, None, param.expected.rule), [],
             )]
     return deviations
+
+
+_BREACH_WORDS = re.compile(r"breach|incident|unauthori[sz]ed", re.I)
+_NOTICE_WORDS = re.compile(r"notif|inform|tell|report|let (?:you|the customer|customer|client) know|advise|alert",
+                           re.I)
 
 
 # A sentence anywhere that takes data breaches out of a limit: "Nothing in this clause limits ... for breach of the

@@ -173,9 +173,13 @@ def _advance_months(text: str) -> Reading | None:
     return found
 
 
+_BREACH_NOTICE = re.compile(r"notif|inform|tell|report|let (?:you|the customer|customer|client) know|advise|alert",
+                            re.I)
+
+
 def _breach_time_stated(text: str) -> Reading | None:
     """False when a breach-notice sentence gives no time ("without undue delay", "promptly")."""
-    for offset, sentence in _cued(text, re.compile(r"notif|inform|tell|report", re.I)):
+    for offset, sentence in _cued(text, _BREACH_NOTICE):
         if not re.search(r"breach|incident|unauthori[sz]ed|security", sentence, re.I):
             continue
         if t.durations(sentence) or any(h.value is not None for h in t.hours(sentence)):
@@ -555,7 +559,7 @@ def _no_customer_data(text: str) -> Reading | None:
 
 
 def _breach_hours(text: str) -> Reading | None:
-    for offset, sentence in _cued(text, re.compile(r"notif|inform|tell|report", re.I)):
+    for offset, sentence in _cued(text, _BREACH_NOTICE):
         for h in t.hours(sentence):
             if h.value is not None:
                 return Reading("", h.value, offset + h.start, offset + h.end, h.text)

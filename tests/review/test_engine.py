@@ -369,3 +369,22 @@ def test_engine_a_required_type_is_looked_for_among_unplaced_clauses(reviewer) -
     assert "indemnification.missing" not in {d.rule for d in review.deviations}
     indemnity = next(c for c in review.clauses if c.text.startswith("(1) The Licensor shall indemnify"))
     assert review.matches[review.clauses.index(indemnity)].clause_type == "indemnification"
+
+
+def test_engine_an_untimed_breach_notice_is_found_outside_the_data_clause(reviewer) -> None:
+    """The promise to report a breach sits in a confidentiality clause and says only "promptly": no time anywhere."""
+    from review_service.ingest.document import Document, Page
+
+    text = ("SERVICES AGREEMENT\n\n7. CONFIDENTIALITY\n\n7.1 Each of us will keep the other's Confidential "
+            "Information secret and use it only for this agreement.\n\n7.2 If something goes wrong. If we become "
+            "aware of any unauthorized access to personal information we handle for you, we'll let you know "
+            "promptly once we have confirmed what happened.\n")
+    doc = Document("draft.txt", "txt", text, (Page(1, 0, len(text)),))
+    rules = {d.rule for d in reviewer.review(doc, contract_type="services", value=50_000,
+                                             personal_data=True).deviations}
+    assert "data_protection.breach_notice_time_missing" in rules
+    timed_text = text.replace("promptly", "within 48 hours")
+    timed = Document("draft.txt", "txt", timed_text, (Page(1, 0, len(timed_text)),))
+    rules = {d.rule for d in reviewer.review(timed, contract_type="services", value=50_000,
+                                             personal_data=True).deviations}
+    assert "data_protection.breach_notice_time_missing" not in rules
