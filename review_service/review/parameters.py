@@ -311,7 +311,7 @@ _STAYS_RESPONSIBLE = re.compile(
 
 
 _MUTUAL = re.compile(r"\b(?:each|either|neither) party\b|\bboth parties\b|\bmutual(?:ly)?\b|"
-                     r"\bthe parties'?\b|\beach of the parties\b", re.I)
+                     r"\bthe parties'?\b|\beach of the parties\b|\b(?:each|either|neither|both) of (?:us|our)\b", re.I)
 _CUSTOMER_DATA = re.compile(r"\b(?:customer|client|your|buyer|licensee|subscriber)(?:'s)? (?:data|content|information|"
                             r"materials)\b|\bpersonal data\b|\bcustomer data\b", re.I)
 
@@ -554,8 +554,19 @@ def _customer_liquidated_damages(text: str) -> Reading | None:
 
 
 def _no_customer_data(text: str) -> Reading | None:
-    """False (the vendor takes nothing of the customer's data) when the clause does not mention that data."""
-    return None if _CUSTOMER_DATA.search(text) else Reading("", False, 0, 0, "")
+    """False (the vendor takes nothing of the customer's data) when the clause does not mention that data, or only
+    says that the customer owns it ("The Customer owns all rights ... in the Customer Data")."""
+    if not _CUSTOMER_DATA.search(text):
+        return Reading("", False, 0, 0, "")
+    owns = _CUSTOMER_OWNS_DATA.search(text)
+    if owns and not re.search(r"\blicen[cs]|\bgrants?\b|\bassign|\bperpetual|\birrevocabl|\bown(?:s|ed)? by (?:the )?"
+                              r"(?:vendor|supplier|provider|licensor|us)\b", text, re.I):
+        return Reading("", False, owns.start(), owns.end(), owns.group(0))
+    return None
+
+
+_CUSTOMER_OWNS_DATA = re.compile(r"\b(?:the )?(?:customer|client|you|licensee|buyer)\b (?:owns|retains|keeps|shall own|"
+                                 r"will own)\b[^.;]{0,80}\b(?:data|content)\b", re.I)
 
 
 def _breach_hours(text: str) -> Reading | None:
@@ -568,11 +579,18 @@ def _breach_hours(text: str) -> Reading | None:
     return None
 
 
+_CUSTOMER_AUDITS = re.compile(r"\baudits? (?:by|conducted by) (?:the )?(?:customer|client|you|licensee|buyer)\b|"
+                              r"\b(?:customer|client|you|licensee|buyer)\b[^.;]{0,30}\b(?:may|can|is entitled to|"
+                              r"has the right to) audit\b", re.I)
 _ON_DEMAND = re.compile(r"\b(?:at any time|from time to time|on demand|upon request|as often as)\b", re.I)
 _PAID = re.compile(r"\b(?:pay|repay|reimburse|refund)\w*\b[^.;]{0,60}$", re.I)
 
 
 def _audits_per_year(text: str) -> Reading | None:
+    if _CUSTOMER_AUDITS.search(text) and not re.search(r"\b(?:vendor|supplier|provider|licensor|we)\b[^.;]{0,30}"
+                                                      r"\b(?:may|shall be entitled to|has the right to) (?:audit|"
+                                                      r"inspect|verify)", text, re.I):
+        return None  # the customer auditing the vendor (a DPA's audit right) is not row 15
     # "reimburse the costs on demand" says when a sum is paid, not how often audits happen
     m = next((m for m in _ON_DEMAND.finditer(text) if not _PAID.search(text, max(0, m.start() - 60), m.start())), None)
     if m and re.search(r"audit|inspect|verify", text, re.I):
@@ -805,7 +823,8 @@ _MADE_FOR_CUSTOMER = re.compile(r"deliverables?|work product|customi[sz]ations?|
 _OWNS = re.compile(r"\b(?:owned (?:\w+ )?by|owns?|retains?|keeps?|vests?|remains?|belongs?|"
                    r"(?:is|are) the (?:sole |exclusive )*property|property of|assigns?|title to)\b", re.I)
 _OWN_TOOLS = re.compile(r"pre-?existing|background (?:ip|intellectual|technology|materials)|know-?how|\btools\b|"
-                        r"residual|generic|general skills|"
+                        r"residual|generic|general skills|before the (?:effective|commencement|start) date|"
+                        r"developed independently|independently developed|"
                         r"\b(?:the|its) (?:software|platform|service|products?)\b(?! code)", re.I)
 
 
@@ -1007,7 +1026,7 @@ READERS: dict[str, Callable[[str], Reading | None]] = {
     "survival_years": lambda s: _durations_in(
         s, r"surviv|for a period of|after (?:the )?(?:termination|expiration|expiry)|following (?:termination|expir)|"
         r"after (?:this|the|it|the [\w ]{1,30}?) ?(?:agreement|contract)? ?(?:ends|terminates|expires)|"
-        r"after the end of|\blasts? for\b",
+        r"after the end of|\blasts? for\b|\bafterwards\b|\bthereafter\b",
         None, unit="years", pick=min, worded=_not_for_trade_secrets),
     "breach_notice_hours": _breach_hours,
     "auto_renewal": _auto_renewal,
