@@ -35,7 +35,14 @@ from review_service.matching.index import ClauseIndex, load_or_build
 from review_service.review import terms as t
 from review_service.review.classify import HEADING_BONUS, TYPE_THRESHOLD, Classifier, ClauseMatch
 from review_service.review.one_sided import one_sided_cue, tucked_in_term
-from review_service.review.parameters import FORCE_MAJEURE, Reading, read_parameters, right_held_by
+from review_service.review.parameters import (
+    CUSTOMER,
+    FORCE_MAJEURE,
+    VENDOR,
+    Reading,
+    read_parameters,
+    right_held_by,
+)
 from review_service.review.redline import redline
 
 CONTRACT_TYPES = ("saas", "services", "nda", "dpa", "software", "goods", "consulting")
@@ -250,10 +257,11 @@ class Reviewer:
         if personal_data is None:
             personal_data = bool(_PERSONAL_DATA.search(doc.text))
         matches = self._required_found_in_unplaced(clauses, vectors, matches, contract_type, personal_data)
+        vendor = _vendor_short_name(clauses)
         deviations: list[Deviation] = []
         clause_terms: list[dict[str, Any]] = []
         for clause, match in zip(clauses, matches, strict=True):
-            found, terms = self._assess_clause(clause, match, value)
+            found, terms = self._assess_clause(clause, match, value, vendor)
             deviations += found
             clause_terms.append(terms)
         if clauses and clauses[0].kind in ("title", "preamble"):
@@ -306,8 +314,8 @@ class Reviewer:
                     break
         return out
 
-    def _assess_clause(self, clause: Clause, match: ClauseMatch,
-                       value: float | None) -> tuple[list[Deviation], dict[str, Any]]:
+    def _assess_clause(self, clause: Clause, match: ClauseMatch, value: float | None,
+                       vendor: str | None = None) -> tuple[list[Deviation], dict[str, Any]]:
         if not match.substantive:
             return [], {}
         playbook = self.library.playbook
@@ -324,7 +332,11 @@ class Reviewer:
                               f"{ct.title}: a known clause type outside the playbook's table; shown for awareness.",
                               _evidence(clause), None, None, [])], {}
         readable = [p.name for p in ct.parameters]
-        readings = read_parameters(readable, clause.text)
+        # The readers know the parties by their roles ("Supplier's total liability"); the vendor's own short name
+        # ("Pelagic's total liability") is read as "Vendor", and the evidence is quoted from the clause as written.
+        text, to_clause = _vendor_as_role(clause.text, vendor)
+        readings = [Reading(r.name, r.value, a, b, clause.text[a:b])
+                    for r in read_parameters(readable, text) for a, b in [to_clause(r.start, r.end)]]
         terms = {r.name: r.value for r in readings}
         library_text = (match.nearest_approved.text if match.nearest_approved else ct.standard[0].text)
         found: list[Deviation] = []
@@ -347,7 +359,7 @@ class Reviewer:
             if flag_text.position_id in decided:
                 continue  # the parameter reading settles it, for or against
             flag = ct.red_flag(flag_text.position_id or "")
-            if not flag.stated_in(clause.text) or (flag.holder and not right_held_by(clause.text, flag.cues,
+            if not flag.stated_in(clause.text) or (flag.holder and not right_held_by(text, flag.cues,
                                                                                       flag.holder)):
                 # close in wording, but without the words that position needs (courts, not arbitration), or
                 # giving the right to the other party ("You may terminate", not "We may terminate")
@@ -664,7 +676,9 @@ def _whole_draft_positions(clauses: list[Clause], matches: list[ClauseMatch], de
     return deviations
 
 
-_BREACH_WORDS = re.compile(r"breach|incident|unauthori[sz]ed", re.I)
+# A breach of data or security, not any breach of contract: "material breach" is in every termination clause.
+_BREACH_WORDS = re.compile(r"(?:data|security|personal information)\s+(?:breach|incident)|breach of (?:security|data)|"
+                           r"\bincident\b|unauthori[sz]ed", re.I)
 _NOTICE_WORDS = re.compile(r"notif|inform|tell|report|let (?:you|the customer|customer|client) know|advise|alert",
                            re.I)
 
@@ -910,6 +924,43 @@ def _parameter_message(ct: ClauseType, name: str, reading: Reading, bound: Bound
     preferred = f" (preferred: {param.preferred})" if isinstance(param.preferred, int | float) else ""
     return f"{ct.title}: {param.description} The draft says {value}{unit} (\"{reading.text}\"); the playbook " \
            f"requires {limit}{preferred}."
+
+
+def _vendor_short_name(clauses: list[Clause]) -> str | None:
+    """The vendor's defined short name ("Pelagic", "Tamarind Row") when the preamble gives it one and calls the
+    other party by its role ("Customer", "Client", "you"); None when both are names or both are roles."""
+    front = "\n".join(c.text for c in clauses[:3] if c.kind in ("title", "preamble"))
+    if not front:
+        return None
+    aliases = [re.sub(r"^the\s+", "", p.alias, flags=re.I).strip() for p in t.parties(front) if p.alias]
+    roles = [a for a in aliases if CUSTOMER.fullmatch(a)]
+    names = [a for a in aliases if not CUSTOMER.fullmatch(a) and not VENDOR.fullmatch(a) and a[:1].isupper()
+             and a.lower() not in _OTHER_ROLES]
+    return names[0] if len(roles) == 1 and len(names) == 1 else None
+
+
+_OTHER_ROLES = {"recipient", "discloser", "disclosing party", "receiving party", "agency", "company", "party"}
+
+
+def _vendor_as_role(text: str, vendor: str | None) -> tuple[str, Callable[[int, int], tuple[int, int]]]:
+    """``text`` with the vendor's short name written "Vendor", and a map from its offsets back to ``text``'s."""
+    found = list(re.finditer(r"\b" + re.escape(vendor) + r"\b", text)) if vendor else []
+    if not found:
+        return text, lambda a, b: (a, b)
+    pieces, old_at, pos = [], [], 0
+    for m in found:
+        pieces += [text[pos:m.start()], "Vendor"]
+        old_at += list(range(pos, m.start()))
+        old_at += [m.start() + k for k in range(5)] + [m.end() - 1]
+        pos = m.end()
+    pieces.append(text[pos:])
+    old_at += list(range(pos, len(text)))
+    old_at.append(len(text))  # the end of the text maps to the end
+
+    def to_clause(a: int, b: int) -> tuple[int, int]:
+        return old_at[a], (old_at[b - 1] + 1 if b > a else old_at[a])
+
+    return "".join(pieces), to_clause
 
 
 def _preamble_terms(text: str) -> dict[str, Any]:

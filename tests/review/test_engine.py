@@ -388,3 +388,19 @@ def test_engine_an_untimed_breach_notice_is_found_outside_the_data_clause(review
     rules = {d.rule for d in reviewer.review(timed, contract_type="services", value=50_000,
                                              personal_data=True).deviations}
     assert "data_protection.breach_notice_time_missing" not in rules
+
+
+def test_engine_reads_the_vendor_by_its_defined_short_name(reviewer) -> None:
+    """"Pelagic retains ... the Deliverables" is the vendor owning them when the preamble defines Pelagic and calls
+    the other party "Client"; the evidence quotes the clause as written."""
+    from review_service.ingest.document import Document, Page
+
+    text = ('CONSULTING AGREEMENT\n\nThis Consulting Agreement is entered into by and between Pelagic Advisory LLC, '
+            'a Delaware limited liability company ("Pelagic"), and Harbour Foods, Inc. ("Client").\n\n'
+            "8. INTELLECTUAL PROPERTY\n\n8.1 Pelagic retains all right, title and interest in the Deliverables it "
+            "creates for Client under each statement of work, and grants Client a licence to use them.\n")
+    doc = Document("draft.txt", "txt", text, (Page(1, 0, len(text)),))
+    review = reviewer.review(doc, contract_type="consulting", value=50_000)
+    flag = next(d for d in review.deviations if d.rule == "intellectual_property.vendor_owns_deliverables")
+    assert flag.evidence is not None
+    assert text[flag.evidence.start:flag.evidence.end] == flag.evidence.text == "retains"
