@@ -295,6 +295,7 @@ class Reviewer:
         ("non_solicitation", "hiring_fee", None),
         ("unilateral_changes", "vendor_may_change_terms", None),
         ("minimum_commitment", "customer_liquidated_damages", None),
+        ("minimum_commitment", "customer_volume_commitment", None),
     )
 
     def _placed_by_their_words(self, clauses: list[Clause], matches: list[ClauseMatch]) -> list[ClauseMatch]:

@@ -243,6 +243,39 @@ def _increase_capped(text: str) -> Reading | None:
     m = _VENDOR_PRICES.search(text)
     if m and re.search(r"increase|adjust|change|raise|modify|revis|vary|renew", text, re.I):
         return Reading("", False, m.start(), m.end(), m.group(0))
+    # "The Supplier may review the Charges with effect from each anniversary": a revision with no index or limit
+    for offset, _, sentence in _sentences(text):
+        m = _MAY_REPRICE.search(sentence)
+        if m and _party_before(sentence[:m.start()]) != "customer" and not re.search(
+                r"\b(?:index|indices|indexed)\b|\bCPI\b|\bRPI\b|%|percent", text, re.I):  # "Indexation" names none
+            return Reading("", False, offset + m.start(), offset + m.end(), m.group(0))
+    return None
+
+
+_MAY_REPRICE = re.compile(r"\b(?:may|can|reserves? the right to|is entitled to)\s+(?:\w+\s+){0,2}?(?:review|revise|"
+                          r"adjust|change|increase|vary|reset)\s+(?:the|its|our|all|any)\s+(?:\w+\s+){0,2}?"
+                          r"(?:charges|fees|prices|rates|pricing)\b", re.I)
+
+
+# Take-or-pay in any words: "commits to purchasing ... not less than US$30,000 in each Contract Year", "the shortfall
+# is payable", "minimum annual spend". A minimum the vendor must meet (a minimum service level) is not one.
+_VOLUME_COMMITMENT = re.compile(
+    r"\b(?:commits?|agrees?|undertakes?|is obliged|shall|must|will)\s+(?:to\s+)?(?:purchas|buy|order|spend|consume)"
+    r"\w*[^.;]{0,80}?\b(?:not less than|at least|a minimum|minimum)\b|"
+    r"\bminimum (?:annual |monthly |quarterly )?(?:purchase|order|spend|volume|commitment|quantity|consumption)s?\b|"
+    r"\btake[- ]or[- ]pay\b|\bshortfall\b[^.;]{0,60}?\b(?:payable|invoice|pay|charge)", re.I)
+
+
+def _customer_volume_commitment(text: str) -> Reading | None:
+    """True when the customer must buy a minimum or pay for the shortfall; its absence is not read."""
+    if not _mentions(text, "commit", "minimum", "at least", "not less than", "shortfall", "take"):
+        return None
+    for offset, _, sentence in _sentences(text):
+        m = _VOLUME_COMMITMENT.search(sentence)
+        if m and re.search(r"\b(?:no|not|never|without|neither|nor)\b[^.;]{0,25}$", sentence[:m.start()], re.I):
+            continue  # "Customer has no minimum purchase obligation"
+        if m and _party_before(sentence[:m.start()]) in ("customer", "either", None):
+            return Reading("", True, offset + m.start(), offset + m.end(), m.group(0))
     return None
 
 
@@ -1006,6 +1039,7 @@ READERS: dict[str, Callable[[str], Reading | None]] = {
     "cap_mutual": _cap_mutual,
     "data_breach_carve_out": _data_breach_carve_out,
     "customer_liquidated_damages": _customer_liquidated_damages,
+    "customer_volume_commitment": _customer_volume_commitment,
     "customer_liability_capped": _cap_mutual,
     "vendor_owns_customer_data": _no_customer_data,
     "vendor_perpetual_data_licence": _no_customer_data,

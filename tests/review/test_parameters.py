@@ -640,6 +640,14 @@ def test_parameters_auto_renewal(text: str, value: bool | None) -> None:
                                    "assign it without Licensee's consent only to a successor to its business.", True),
     ("cap_mutual", "Each of our total liability will not exceed the fees paid in the 24 months before the event.",
      True),
+    ("increase_capped", "The Supplier may review the Charges with effect from each anniversary of the Effective "
+                        "Date and shall notify the Customer of any revised Charges.", False),
+    ("increase_capped", "Prices may be adjusted annually by CPI.", None),
+    ("customer_volume_commitment", "The Customer commits to purchasing Additional Compute Units to a value of not "
+                                   "less than US$30,000 in each Contract Year.", True),
+    ("customer_volume_commitment", "Buyer shall purchase at least 500 units a year; any shortfall is payable.", True),
+    ("customer_volume_commitment", "Customer has no minimum purchase obligation.", None),
+    ("customer_volume_commitment", "Vendor shall maintain a minimum availability of 99.9%.", None),
     ("vendor_owns_customer_data", "The Customer owns all rights, title and interest in and to the Customer Data.",
      False),
     ("customer_owns_deliverables", "To the extent a Deliverable incorporates materials owned by the Supplier before "
