@@ -594,31 +594,25 @@ def _whole_draft_positions(clauses: list[Clause], matches: list[ClauseMatch], de
                    if FORCE_MAJEURE.search(c.text[a:b]) or c in typed.get("force_majeure", [])
                    for r in read_parameters(["customer_fm_termination_right"], c.text[a:b]))
 
+    def stated_anywhere(name: str, value: bool = True) -> bool:
+        return any(r.value is value for c in clauses for r in read_parameters([name], c.text))
+
     # A position the draft holds somewhere overrules a clause that, read alone, lacks it: "12.3 Termination does
     # not affect accrued rights" reads like the red flag "no convenience right" while 12.2 gives that right.
-    held_elsewhere = {
-        "customer_convenience_termination": lambda: any(
-            r.value is True for c in clauses for r in read_parameters(["customer_convenience_termination"], c.text)),
-        "data_breach_carve_out": lambda: any(r.value is True for r in read_parameters(["data_breach_carve_out"],
-                                                                                      liability))
-        or any(_excludes_data_breaches(c.text) for c in clauses),
-        "customer_fm_termination_right": fm_exit_anywhere,
-        "security_commitment": lambda: any(
-            r.value is True for c in clauses for r in read_parameters(["security_commitment"], c.text)),
-        "customer_consent_in_merger": lambda: any(  # a successor exception in another assignment clause
-            r.value is False for c in clauses for r in read_parameters(["customer_consent_in_merger"], c.text)),
-    }
-    for type_id, name in (("termination", "customer_convenience_termination"),
-                          ("limitation_of_liability", "data_breach_carve_out"),
-                          ("force_majeure", "customer_fm_termination_right"),
-                          ("information_security", "security_commitment"),
-                          ("assignment", "customer_consent_in_merger")):
-        ct = library.clause_types.get(type_id)
-        param = next((p for p in ct.parameters if p.name == name), None) if ct else None
-        if ct is None or param is None or param.expected is None:
-            continue
-        rule = f"{ct.id}.{param.expected.rule}"
-        if any(d.rule == rule for d in deviations) and held_elsewhere[name]():
+    held_elsewhere: tuple[tuple[str, str, Callable[[], bool]], ...] = (
+        ("termination", "customer_convenience_termination",
+         lambda: stated_anywhere("customer_convenience_termination")),
+        ("limitation_of_liability", "data_breach_carve_out",
+         lambda: any(r.value is True for r in read_parameters(["data_breach_carve_out"], liability))
+         or any(_excludes_data_breaches(c.text) for c in clauses)),
+        ("force_majeure", "customer_fm_termination_right", fm_exit_anywhere),
+        ("information_security", "security_commitment", lambda: stated_anywhere("security_commitment")),
+        # a successor exception in another assignment clause
+        ("assignment", "customer_consent_in_merger", lambda: stated_anywhere("customer_consent_in_merger", False)),
+    )
+    for type_id, name, held in held_elsewhere:
+        rule = _expected_rule(library, type_id, name)
+        if rule and any(d.rule == rule for d in deviations) and held():
             deviations = [d for d in deviations if d.rule != rule]
 
     def untimed_breach_notice() -> Clause | None:
@@ -661,20 +655,26 @@ def _whole_draft_positions(clauses: list[Clause], matches: list[ClauseMatch], de
          "with no time stated anywhere in this draft (the playbook wants 48 hours, at most 72)."),
     )
     for type_id, name, find, message in checks:
-        ct = library.clause_types.get(type_id)
-        param = next((p for p in ct.parameters if p.name == name), None) if ct else None
-        if ct is None or param is None or param.expected is None:
-            continue  # a library without this position
-        rule = f"{ct.id}.{param.expected.rule}"
-        if any(d.rule == rule for d in deviations):
+        rule = _expected_rule(library, type_id, name)
+        if rule is None or any(d.rule == rule for d in deviations):
             continue
         clause = find()
-        if clause is not None:
+        ct = library.clause_types[type_id]
+        param = ct.parameter(name)
+        if clause is not None and param.expected is not None:
             deviations = [*deviations, Deviation(
                 clause.id, ct.id, rule, "parameter", param.expected.severity, f"{ct.title}: {message}",
                 _evidence(clause), ct.standard[0].text, _fallback_text(ct, None, param.expected.rule), [],
             )]
     return deviations
+
+
+def _expected_rule(library: Library, type_id: str, name: str) -> str | None:
+    """The rule a yes/no position of the library breaks ("termination.no_customer_convenience_termination"), or None
+    when the library has no such position (a customer's own library may leave it out)."""
+    ct = library.clause_types.get(type_id)
+    param = next((p for p in ct.parameters if p.name == name), None) if ct else None
+    return f"{type_id}.{param.expected.rule}" if param is not None and param.expected is not None else None
 
 
 # A breach of data or security, not any breach of contract: "material breach" is in every termination clause.
