@@ -516,12 +516,13 @@ def _cap_mutual(text: str) -> Reading | None:
     otherwise."""
     lists_exceptions = re.search(r"(?:shall|does|do|will) not apply|(?:don|doesn|won)['’]t apply|"
                                  r"not (?:be )?subject to|excluded from|exceptions?|carve", text, re.I)
-    if lists_exceptions and not re.search(r"exceed|limited to|in excess of|maximum|not be liable for more", text, re.I):
+    sets_cap = re.search(r"exceed|limited to|in excess of|maximum|not be liable for more|\bcapped at\b", text, re.I)
+    if lists_exceptions and not sets_cap:
         return Reading("", True, 0, 0, "")
     mutual = _first(_MUTUAL, text, True)
     if mutual:
         return mutual
-    for offset, sentence in _cued(text, re.compile(r"exceed|limited to|in excess of|maximum", re.I)):
+    for offset, sentence in _cued(text, re.compile(r"exceed|limited to|in excess of|maximum|\bcapped\b", re.I)):
         m = re.search(r"\b([A-Z][\w&.-]*(?: [A-Z][\w&.-]*){0,3})(?:'s|’s) (?:total |aggregate |entire |cumulative |"
                       r"maximum )*liability", sentence)
         m = m or re.search(r"\b[Oo]ur (?:total |aggregate |entire |cumulative |maximum )*liability", sentence)

@@ -640,6 +640,8 @@ def test_parameters_auto_renewal(text: str, value: bool | None) -> None:
                                    "assign it without Licensee's consent only to a successor to its business.", True),
     ("cap_mutual", "Each of our total liability will not exceed the fees paid in the 24 months before the event.",
      True),
+    ("cap_mutual", "Pelagic's total liability under this agreement is capped at the fees Client paid Pelagic over "
+                   "the twelve (12) months before the claim.", False),
     ("increase_capped", "The Supplier may review the Charges with effect from each anniversary of the Effective "
                         "Date and shall notify the Customer of any revised Charges.", False),
     ("increase_capped", "Prices may be adjusted annually by CPI.", None),
