@@ -906,8 +906,10 @@ def _vendor_own_use_of_data(text: str) -> Reading | None:
     Personal Data ... to train ... models ... for all of its customers"); False when it promises not to ("will not
     use Customer Data to train any model"). Using data to provide or improve the customer's own service is not
     read either way."""
-    if not _mentions(text, "data", "content", "transcript", "recording", "information"):
-        return None
+    if not _mentions(text, "data", "content", "transcript", "recording", "information") or not _mentions(
+            text, "train", "machine", "artificial", " ai", "(ai", "model", "sell", "commerciali", "benchmark",
+            "own purposes", "own business", "other customers", "its customers", "our customers", "third parties for"):
+        return None  # a cheap first look: the whole-draft check runs this over every clause
     for offset, sentence in _cued(text, _OWN_PURPOSES):
         data, use = _CUSTOMER_DATA.search(sentence), _DATA_USE.search(sentence)
         if not data or not use:
