@@ -589,11 +589,6 @@ def _whole_draft_positions(clauses: list[Clause], matches: list[ClauseMatch], de
                 return None
         return relief[0]
 
-    def fm_exit_anywhere() -> bool:
-        return any(r.value is True for c in clauses for a, b in t.sentence_spans(c.text)
-                   if FORCE_MAJEURE.search(c.text[a:b]) or c in typed.get("force_majeure", [])
-                   for r in read_parameters(["customer_fm_termination_right"], c.text[a:b]))
-
     def stated_anywhere(name: str, value: bool = True) -> bool:
         return any(r.value is value for c in clauses for r in read_parameters([name], c.text))
 
@@ -605,7 +600,8 @@ def _whole_draft_positions(clauses: list[Clause], matches: list[ClauseMatch], de
         ("limitation_of_liability", "data_breach_carve_out",
          lambda: any(r.value is True for r in read_parameters(["data_breach_carve_out"], liability))
          or any(_excludes_data_breaches(c.text) for c in clauses)),
-        ("force_majeure", "customer_fm_termination_right", fm_exit_anywhere),
+        ("force_majeure", "customer_fm_termination_right",
+         lambda: bool(typed.get("force_majeure")) and no_force_majeure_exit() is None),
         ("information_security", "security_commitment", lambda: stated_anywhere("security_commitment")),
         # a successor exception in another assignment clause
         ("assignment", "customer_consent_in_merger", lambda: stated_anywhere("customer_consent_in_merger", False)),
@@ -730,14 +726,12 @@ def _tucked_in_terms(clauses: list[Clause], matches: list[ClauseMatch], deviatio
     for clause, match in zip(clauses, matches, strict=True):
         if clause.id in flagged or not match.substantive or match.clause_type is None:
             continue
-        if library.clause_type(match.clause_type).policy_row is not None:
-            continue
-        found = tucked_in_term(clause.text)
+        ct = library.clause_type(match.clause_type)
+        found = tucked_in_term(clause.text) if ct.policy_row is None else None
         if found is None:
             continue
         a, b = next(((a, b) for a, b in t.sentence_spans(clause.text) if a <= found.start() < b),
                     (found.start(), found.end()))
-        ct = library.clause_type(match.clause_type)
         out.append(Deviation(
             clause.id, None, rule.reason, "unrecognized", rule.severity,
             f'Inside a clause of a known kind ({ct.title}), a term the playbook does not cover: "{found.group(0)}". '

@@ -5,6 +5,7 @@ from pathlib import Path
 import pytest
 
 from review_service.ingest import extract
+from review_service.ingest.document import Document, Page
 from review_service.review.engine import Reviewer
 from review_service.review.redline import redline
 
@@ -26,6 +27,11 @@ def nimbus(reviewer):
 
 def _rules(review) -> set[str]:
     return {d.rule for d in review.deviations}
+
+
+def _document(text: str) -> Document:
+    """A one-page plain-text draft, as extraction would give it."""
+    return Document("draft.txt", "txt", text, (Page(1, 0, len(text)),))
 
 
 @pytest.mark.parametrize(
@@ -108,10 +114,8 @@ def test_engine_value_cross_check_and_senior_route(reviewer) -> None:
 
 
 def _flags(reviewer, heading: str, body: str, clause_type: str) -> set[str]:
-    from review_service.ingest.document import Document, Page
-
     text = f"MASTER SUBSCRIPTION AGREEMENT\n\n{heading}\n\n{body}\n"
-    doc = Document("one_clause.txt", "txt", text, (Page(1, 0, len(text)),))
+    doc = _document(text)
     return {d.rule for d in reviewer.review(doc, contract_type="saas", value=10_000).deviations
             if d.clause_type == clause_type}
 
@@ -146,11 +150,9 @@ def test_engine_terms_fixed_by_reference_are_not_a_unilateral_change(reviewer) -
 def test_engine_positions_of_the_whole_draft(reviewer) -> None:
     """A termination-for-breach clause and a cap are approved wording on their own; a missing convenience right or
     data-breach carve-out is a fact of the whole draft, flagged only when no clause anywhere states it."""
-    from review_service.ingest.document import Document, Page
-
     def rules(*sections: str) -> set[str]:
         text = "MASTER SUBSCRIPTION AGREEMENT\n\n" + "\n\n".join(sections) + "\n"
-        doc = Document("draft.txt", "txt", text, (Page(1, 0, len(text)),))
+        doc = _document(text)
         return {d.rule for d in reviewer.review(doc, contract_type="saas", value=10_000).deviations}
 
     cause = ("9. Termination for Cause\n\nEither party may terminate this Agreement if the other party materially "
@@ -263,13 +265,11 @@ def test_engine_reassessment_matches_the_review(reviewer, nimbus) -> None:
 def test_engine_reports_the_unrecognized_items_of_a_section_once(reviewer) -> None:
     """A draft written one short sentence per item: the items of a heading-only section that match no clause type
     are one finding for the section, naming them, not a flag each."""
-    from review_service.ingest.document import Document, Page
-
     text = ("CONSULTING AGREEMENT\n\n3. SHOWROOM\n\n"
             "3.1 The Distributor keeps a showroom of at least 2,000 square feet in each city of the Territory.\n"
             "3.2 The showroom displays the full current range of Products.\n"
             "3.3 The showroom is staffed during normal business hours.\n")
-    doc = Document("draft.txt", "txt", text, (Page(1, 0, len(text)),))
+    doc = _document(text)
     review = reviewer.review(doc, contract_type="saas", value=10_000)
     unrecognized = [d for d in review.deviations if d.kind == "unrecognized"]
     assert len(unrecognized) == 1
@@ -281,10 +281,8 @@ def test_engine_reports_the_unrecognized_items_of_a_section_once(reviewer) -> No
 
 
 def _one_clause_review(reviewer, body: str):
-    from review_service.ingest.document import Document, Page
-
     text = f"SERVICES AGREEMENT\n\n{body}\n"
-    doc = Document("draft.txt", "txt", text, (Page(1, 0, len(text)),))
+    doc = _document(text)
     return reviewer.review(doc, contract_type="saas", value=10_000)
 
 
@@ -373,18 +371,16 @@ def test_engine_a_required_type_is_looked_for_among_unplaced_clauses(reviewer) -
 
 def test_engine_an_untimed_breach_notice_is_found_outside_the_data_clause(reviewer) -> None:
     """The promise to report a breach sits in a confidentiality clause and says only "promptly": no time anywhere."""
-    from review_service.ingest.document import Document, Page
-
     text = ("SERVICES AGREEMENT\n\n7. CONFIDENTIALITY\n\n7.1 Each of us will keep the other's Confidential "
             "Information secret and use it only for this agreement.\n\n7.2 If something goes wrong. If we become "
             "aware of any unauthorized access to personal information we handle for you, we'll let you know "
             "promptly once we have confirmed what happened.\n")
-    doc = Document("draft.txt", "txt", text, (Page(1, 0, len(text)),))
+    doc = _document(text)
     rules = {d.rule for d in reviewer.review(doc, contract_type="services", value=50_000,
                                              personal_data=True).deviations}
     assert "data_protection.breach_notice_time_missing" in rules
     timed_text = text.replace("promptly", "within 48 hours")
-    timed = Document("draft.txt", "txt", timed_text, (Page(1, 0, len(timed_text)),))
+    timed = _document(timed_text)
     rules = {d.rule for d in reviewer.review(timed, contract_type="services", value=50_000,
                                              personal_data=True).deviations}
     assert "data_protection.breach_notice_time_missing" not in rules
@@ -393,13 +389,11 @@ def test_engine_an_untimed_breach_notice_is_found_outside_the_data_clause(review
 def test_engine_reads_the_vendor_by_its_defined_short_name(reviewer) -> None:
     """"Pelagic retains ... the Deliverables" is the vendor owning them when the preamble defines Pelagic and calls
     the other party "Client"; the evidence quotes the clause as written."""
-    from review_service.ingest.document import Document, Page
-
     text = ('CONSULTING AGREEMENT\n\nThis Consulting Agreement is entered into by and between Pelagic Advisory LLC, '
             'a Delaware limited liability company ("Pelagic"), and Harbour Foods, Inc. ("Client").\n\n'
             "8. INTELLECTUAL PROPERTY\n\n8.1 Pelagic retains all right, title and interest in the Deliverables it "
             "creates for Client under each statement of work, and grants Client a licence to use them.\n")
-    doc = Document("draft.txt", "txt", text, (Page(1, 0, len(text)),))
+    doc = _document(text)
     review = reviewer.review(doc, contract_type="consulting", value=50_000)
     flag = next(d for d in review.deviations if d.rule == "intellectual_property.vendor_owns_deliverables")
     assert flag.evidence is not None
