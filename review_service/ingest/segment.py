@@ -84,6 +84,8 @@ _DECIMAL = re.compile(r"(?P<m>(?P<n>\d{1,3}(?:\.\d{1,3})*)(?:\.|\))?)(?=[ \t]+[^
 _PAREN = re.compile(r"(?P<m>\((?P<n>[a-zA-Z]{1,4}|\d{1,2})\))(?=[ \t]+\S|\t|$)")
 _CLOSE = re.compile(r"(?P<m>(?P<n>[a-zA-Z]{1,4}|\d{1,2})\))(?=[ \t]+\S)")
 _LETTER_DOT = re.compile(r"(?P<m>(?P<n>[A-Za-z]|[IVX]{1,5}|[ivx]{1,5})\.)(?=[ \t]+[A-Z\"“(])")
+# An exhibit's or schedule's own numbering, prefixed with its letter: "B.1", "A-2", "C.3.1".
+_LETTERED_DECIMAL = re.compile(r"(?P<m>[A-Z][.-](?P<n>\d{1,2}(?:\.\d{1,2})*)\.?)(?=[ \t]+[A-Z\"“(])")
 
 
 @dataclass(frozen=True, slots=True)
@@ -168,6 +170,10 @@ def find_marker(unit: str) -> Marker | None:
                 return Marker(m.group("m"), item[0], (item[1],), lead + m.end())
         return None
     if first.isalpha():
+        m = _LETTERED_DECIMAL.match(stripped)
+        if m:
+            parts = tuple(int(p) for p in m.group("n").split("."))
+            return Marker(m.group("m").rstrip("."), f"ldec{len(parts)}", parts, lead + m.end())
         m = _CLOSE.match(stripped)
         if m:
             item = _item_style(m.group("n"), "c")

@@ -11,6 +11,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +27,7 @@ from review_service.library.schema import (
     Expected,
     Limit,
     RecognitionRule,
+    RedFlag,
     Severity,
     severity_rank,
     worst,
@@ -38,6 +40,7 @@ from review_service.review.one_sided import one_sided_cue, tucked_in_term
 from review_service.review.parameters import (
     CUSTOMER,
     FORCE_MAJEURE,
+    MAY_REPRICE,
     VENDOR,
     Reading,
     read_parameters,
@@ -258,10 +261,11 @@ class Reviewer:
             personal_data = bool(_PERSONAL_DATA.search(doc.text))
         matches = self._required_found_in_unplaced(clauses, vectors, matches, contract_type, personal_data)
         vendor = _vendor_short_name(clauses)
+        definitions = _quantity_definitions(clauses)
         deviations: list[Deviation] = []
         clause_terms: list[dict[str, Any]] = []
         for clause, match in zip(clauses, matches, strict=True):
-            found, terms = self._assess_clause(clause, match, value, vendor)
+            found, terms = self._assess_clause(clause, match, value, vendor, definitions)
             deviations += found
             clause_terms.append(terms)
         if clauses and clauses[0].kind in ("title", "preamble"):
@@ -271,7 +275,8 @@ class Reviewer:
         deviations = _confidentiality_direction(doc, clauses, matches, clause_terms, deviations, self.library)
         deviations = _confidentiality_term_elsewhere(clauses, matches, clause_terms, deviations, self.library, value)
         deviations = _whole_draft_positions(clauses, matches, deviations, self.library, contract_type,
-                                            personal_data)
+                                            personal_data, vendor)
+        deviations = _limits_stated_elsewhere(doc, clauses, matches, clause_terms, deviations, self.library)
         deviations = _tucked_in_terms(clauses, matches, deviations, self.library)
         deviations = _with_redlines(_one_per_rule(_unrecognized_by_section(deviations, clauses, matches, doc)), clauses)
         deviations.sort(key=lambda d: (-severity_rank(d.severity), d.evidence.start if d.evidence else -1))
@@ -315,8 +320,8 @@ class Reviewer:
                     break
         return out
 
-    def _assess_clause(self, clause: Clause, match: ClauseMatch, value: float | None,
-                       vendor: str | None = None) -> tuple[list[Deviation], dict[str, Any]]:
+    def _assess_clause(self, clause: Clause, match: ClauseMatch, value: float | None, vendor: str | None = None,
+                       definitions: tuple[Definition, ...] = ()) -> tuple[list[Deviation], dict[str, Any]]:
         if not match.substantive:
             return [], {}
         playbook = self.library.playbook
@@ -338,6 +343,8 @@ class Reviewer:
         text, to_clause = _vendor_as_role(clause.text, vendor)
         readings = [Reading(r.name, r.value, a, b, clause.text[a:b])
                     for r in read_parameters(readable, text) for a, b in [to_clause(r.start, r.end)]]
+        readings += _read_in_definitions(clause, text, [n for n in readable if all(r.name != n for r in readings)],
+                                         definitions)
         terms = {r.name: r.value for r in readings}
         library_text = (match.nearest_approved.text if match.nearest_approved else ct.standard[0].text)
         found: list[Deviation] = []
@@ -350,10 +357,14 @@ class Reviewer:
             for bound in param.check(reading.value, contract_value=value):
                 if any(d.rule == f"{ct.id}.{bound.rule}" for d in found):
                     continue  # governing law and venue both in Texas: one deviation, the first evidence
+                at = clause.start + reading.start
+                defined = next((f' It is stated in the definition of "{d.term}", which this clause uses.'
+                                for d in definitions if not clause.start <= at < clause.end
+                                and d.start <= at < d.start + len(d.text)), "")
                 found.append(Deviation(
                     clause.id, ct.id, f"{ct.id}.{bound.rule}", "parameter", bound.severity,
-                    _parameter_message(ct, param.name, reading, bound),
-                    Evidence(reading.text, clause.start + reading.start, clause.start + reading.end),
+                    _parameter_message(ct, param.name, reading, bound) + defined,
+                    Evidence(reading.text, at, clause.start + reading.end),
                     library_text, _fallback_text(ct, match, bound.rule), [],
                 ))
         for flag_text in match.red_flags:
@@ -365,6 +376,8 @@ class Reviewer:
                 # close in wording, but without the words that position needs (courts, not arbitration), or
                 # giving the right to the other party ("You may terminate", not "We may terminate")
                 continue
+            if _needs_quantity(ct, flag) and not _states_quantity(clause.text):
+                continue  # a limit is broken only by a number: "workmanlike manner" alone states no period
             found.append(Deviation(
                 clause.id, ct.id, f"{ct.id}.{flag.id}", "red_flag", flag.severity,
                 f"{ct.title}: {flag.description}", _evidence(clause), library_text,
@@ -525,7 +538,8 @@ def _confidentiality_term_elsewhere(clauses: list[Clause], matches: list[ClauseM
 
 
 def _whole_draft_positions(clauses: list[Clause], matches: list[ClauseMatch], deviations: list[Deviation],
-                           library: Library, contract_type: str, personal_data: bool = False) -> list[Deviation]:
+                           library: Library, contract_type: str, personal_data: bool = False,
+                           vendor: str | None = None) -> list[Deviation]:
     """Positions that are facts of the whole agreement, not of one clause: a clause alone cannot tell that the
     draft has no convenience right, or no data-breach carve-out, because either may sit in another clause; and
     an early-exit sum may hide under a heading of another type ("Effect of Termination").
@@ -574,7 +588,8 @@ def _whole_draft_positions(clauses: list[Clause], matches: list[ClauseMatch], de
         # Every clause with text of its own, the items of an unrecognized section included (they are reported
         # with their parent, so their match is not "substantive").
         return next((c for c in clauses if c.kind not in ("title", "signature") and any(
-            r.value is True for r in read_parameters(["vendor_own_use_of_data"], c.text))), None)
+            r.value is True for r in read_parameters(["vendor_own_use_of_data"], _vendor_as_role(c.text, vendor)[0]))),
+            None)
 
     def no_force_majeure_exit() -> Clause | None:
         relief = typed.get("force_majeure", [])
@@ -663,6 +678,52 @@ def _whole_draft_positions(clauses: list[Clause], matches: list[ClauseMatch], de
                 _evidence(clause), ct.standard[0].text, _fallback_text(ct, None, param.expected.rule), [],
             )]
     return deviations
+
+
+def _limits_stated_elsewhere(doc: Document, clauses: list[Clause], matches: list[ClauseMatch],
+                             clause_terms: list[dict[str, Any]], deviations: list[Deviation],
+                             library: Library) -> list[Deviation]:
+    """Money terms split over two places, as order forms and pricing sections split them:
+
+    - "Vendor may adjust the Fees at each renewal" (5.7) with its limit in the next clause ("An adjustment under
+      Section 5.7 will not exceed 8%"): a percentage stated in another price clause limits the right.
+    - "Subscription Fees for the entire Initial Subscription Term are invoiced in a single installment", the term
+      being 36 months: payment in advance for the whole term, its length stated elsewhere.
+    """
+    uncapped = _expected_rule(library, "price_changes", "increase_capped")
+    if uncapped and any(d.rule == uncapped for d in deviations) and any(
+            "renewal_increase_percent" in terms for terms, m in zip(clause_terms, matches, strict=True)
+            if m.clause_type == "price_changes"):
+        deviations = [d for d in deviations if not (d.rule == uncapped and d.kind == "parameter" and d.evidence
+                                                    and MAY_REPRICE.fullmatch(d.evidence.text))]
+    ct = library.clause_types.get("payment_terms")
+    param = next((p for p in ct.parameters if p.name == "advance_payment_months"), None) if ct else None
+    if ct is None or param is None or param.max is None or \
+            any(d.rule == f"{ct.id}.{param.max.rule}" for d in deviations):
+        return deviations
+    for clause in clauses:
+        m = _WHOLE_TERM_UPFRONT.search(clause.text) if "term" in clause.text.lower() else None
+        if m is None or not _BILLED.search(clause.text, max(0, m.start() - 120), m.end() + 120):
+            continue
+        term = t.initial_term(doc.text)
+        if term is None or not param.check(months := round(term.days * 12 / 365, 1)):
+            return deviations
+        bound = param.max
+        return [*deviations, Deviation(
+            clause.id, ct.id, f"{ct.id}.{bound.rule}", "parameter", bound.severity,
+            f"{ct.title}: the fees for the whole term are billed at its start, and the term is {months:g} months "
+            f"(\"{term.text}\"); the playbook allows at most {bound.value:g} months of fees in advance.",
+            Evidence(m.group(0), clause.start + m.start(), clause.start + m.end()), ct.standard[0].text,
+            _fallback_text(ct, None, bound.rule), [],
+        )]
+    return deviations
+
+
+_WHOLE_TERM = (r"\b(?:entire|whole|full|total)\s+(?:(?:initial|subscription|contract|committed|licen[cs]e|order)\s+)"
+               r"{0,3}(?:term|period)\b")
+_UPFRONT = r"\b(?:in advance|up-?front|(?:a )?single (?:instal?lment|invoice|payment)|in full|lump sum)\b"
+_WHOLE_TERM_UPFRONT = re.compile(rf"{_WHOLE_TERM}[^.;]{{0,120}}?{_UPFRONT}|{_UPFRONT}[^.;]{{0,80}}?{_WHOLE_TERM}", re.I)
+_BILLED = re.compile(r"invoic|bill|payabl|\bpa(?:y|id)\b|\bdue\b", re.I)
 
 
 def _expected_rule(library: Library, type_id: str, name: str) -> str | None:
@@ -870,6 +931,74 @@ def _with_redlines(deviations: list[Deviation], clauses: list[Clause]) -> list[D
 
 
 _REDLINED_KINDS = frozenset({"parameter", "red_flag", "non_standard"})
+
+
+@dataclass(frozen=True)
+class Definition:
+    """A defined term whose definition states a quantity: "Availability Target" means 99.25%."""
+
+    term: str
+    start: int  # of the definition, in the document
+    text: str
+
+
+# "X" means / shall mean ... up to the end of its sentence or of its item in a list of definitions
+_DEFINES = re.compile(r"[\"“]([A-Z][^\"”\n]{1,50})[\"”]\s+(?:means|shall mean|will mean|is defined as|refers to)\b"
+                      r"[^;\n]*?(?=;|\.(?:\s|$)|\n|$)")
+
+
+def _quantity_definitions(clauses: list[Clause]) -> tuple[Definition, ...]:
+    """The definitions of the draft that state a number or a period, wherever they sit (a definitions clause, an
+    exhibit's own definitions): a clause that uses the term ("will be equal to or greater than the Availability
+    Target", "until the end of the Confidentiality Period") is read with them."""
+    found = []
+    for c in clauses:
+        if c.kind in ("title", "signature") or "mean" not in c.text:
+            continue
+        for m in _DEFINES.finditer(c.text):
+            if _states_quantity(m.group(0)) or "anniversary" in m.group(0).lower():
+                found.append(Definition(m.group(1).strip(), c.start + m.start(), m.group(0)))
+    return tuple(found)
+
+
+def _read_in_definitions(clause: Clause, text: str, unread: list[str],
+                         definitions: tuple[Definition, ...]) -> list[Reading]:
+    """The parameters ``unread`` in the clause's own words, read in the definitions of the terms it uses; the
+    offsets are relative to the clause (the evidence is the definition, wherever it sits)."""
+    used = [d for d in definitions if d.term in text and not clause.start <= d.start < clause.end]
+    if not used or not unread:
+        return []
+    joined, at = text, []
+    for d in used:
+        at.append((len(joined) + 1, d))
+        joined += "\n" + d.text
+    out = []
+    for r in read_parameters(unread, joined):
+        spans = [(base, d) for base, d in at if base <= r.start]
+        if not spans:
+            continue  # read in the clause's own words after all
+        base, d = spans[-1]
+        start = d.start - clause.start + r.start - base
+        out.append(Reading(r.name, r.value, start, start + r.end - r.start, r.text))
+    return out
+
+
+def _needs_quantity(ct: ClauseType, flag: RedFlag) -> bool:
+    """Whether a red flag breaks a minimum or maximum of ``ct`` and every known wording of it states a number
+    (a warranty period "for thirty (30) days"); a position some wording states without one ("insurance in amounts
+    we consider reasonable") is not tied to numbers."""
+    limits = {b.rule for p in ct.parameters for kind, b in p.bounds() if kind in ("min", "max")}
+    return flag.id in limits and _all_state_quantities(tuple(v.text for v in flag.texts))
+
+
+@lru_cache(maxsize=512)
+def _all_state_quantities(texts: tuple[str, ...]) -> bool:
+    return all(_states_quantity(text) for text in texts)
+
+
+def _states_quantity(text: str) -> bool:
+    return bool(t.durations(text) or t.percentages(text) or t.money(text)
+                or any(h.value is not None for h in t.hours(text)))
 
 
 def _body(clause: Clause) -> str:

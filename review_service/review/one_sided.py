@@ -32,7 +32,8 @@ _CUES = [
     # grants that never end
     r"\bperpetual\w*", r"\birrevocabl\w*",
     # giving up rights
-    r"\bwaives?\b", r"\bwaiving\b", r"\bjury\s+trial", r"\bclass\s+(?:action|or\s+representative)",
+    r"(?<!not )(?<!never )\bwaives?\b", r"\bwaiving\b",  # "does not waive Buyer's rights" keeps them
+    r"\bjury\s+trial", r"\bclass\s+(?:action|or\s+representative)",
     r"\bwithout\s+(?:the\s+)?(?:necessity|need|requirement)\s+(?:of|to)\s+(?:post|prov|show)\w*",
     r"\bpost(?:ing)?\s+(?:of\s+)?(?:a|any)\s+bond\b",
     r"\b(?:must|shall|will)\s+be\s+(?:brought|commenced|filed)\s+within\b",

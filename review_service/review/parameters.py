@@ -112,14 +112,18 @@ def _percent_in(text: str, cue: str, *, per_month: bool = False, minimum: float 
 _AVAILABILITY = re.compile(r"availab|uptime|up time|up and running|accessible|\bonline\b|operational", re.I)
 
 
+_BELOW_NAMED_TARGET = re.compile(r"\b(?:below|less than|under|short of)\s+the\s+(?:[A-Z][\w-]*\s+){0,3}"
+                                 r"(?:Target|Commitment|Service Level|SLA|Level)\b")
+
+
 def _availability(text: str) -> Reading | None:
     """The availability the vendor commits to. A sentence of credit tiers ("5% for availability between 99.0% and
     99.5%, 10% below 99.0%") states the commitment as its highest figure; another sentence states it first."""
     tiers: list[Reading] = []
     for offset, sentence in _cued(text, _AVAILABILITY):
         found = [p for p in t.percentages(sentence) if p.value is not None and p.value >= 80.0]
-        if not found:
-            continue
+        if not found or _BELOW_NAMED_TARGET.search(sentence):
+            continue  # "below the Availability Target but at least 99.0%": a credit band under a target named elsewhere
         if re.search(r"\bcredit", sentence, re.I) and len(found) > 1:
             top = max(found, key=lambda p: p.value or 0.0)
             tiers.append(Reading("", round(top.value or 0.0, 3), offset + top.start, offset + top.end, top.text))
@@ -132,6 +136,28 @@ def _availability(text: str) -> Reading | None:
 def _not_for_trade_secrets(sentence: str, d: t.Duration) -> bool:
     """A duration that is not the longer one kept for trade secrets ("five years; trade secrets for ten")."""
     return not re.search(r"trade secrets?", sentence[max(0, d.start - 80):d.start], re.I)
+
+
+_ANNIVERSARY = re.compile(r"\b(first|second|third|fourth|fifth|1st|2nd|3rd|4th|5th)\b(?:\s*\(\w+\))?\s+anniversary of "
+                          r"(?:the )?(?:date of )?(?:the )?(?:expiration|expiry|termination|end)\b", re.I)
+_ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5}
+
+
+def _survival_years(text: str) -> Reading | None:
+    """How long confidentiality lasts after the agreement ends, in years: a period ("for three (3) years after
+    termination") or an anniversary ("until the first (1st) anniversary of the expiration")."""
+    found = _durations_in(
+        text, r"surviv|for a period of|after (?:the )?(?:termination|expiration|expiry)|following (?:termination|"
+        r"expir)|after (?:this|the|it|the [\w ]{1,30}?) ?(?:agreement|contract)? ?(?:ends|terminates|expires)|"
+        r"after the end of|\blasts? for\b|\bafterwards\b|\bthereafter\b",
+        None, unit="years", pick=min, worded=_not_for_trade_secrets)
+    if found is None and "anniversary" in text.lower():
+        m = _ANNIVERSARY.search(text)
+        if m:
+            word = m.group(1).lower()
+            years = _ORDINALS.get(word) or int(word[0])
+            return Reading("", float(years), m.start(), m.end(), m.group(0))
+    return found
 
 
 def _money_in(text: str, cue: str) -> Reading | None:
@@ -193,7 +219,7 @@ def _breach_time_stated(text: str) -> Reading | None:
 
 # The vendor's own prices at the time, however worded: "then-current list price", "then-prevailing rates",
 # "its standard support pricing in effect at the time of renewal", "the rates then in force".
-_PRICES = r"(?:price|rate|fee|charge)s?|pricing"
+_PRICES = r"(?:(?:price|rate|fee|charge)s?|pricing)"  # grouped: it is spliced into larger patterns
 _VENDOR_PRICES = re.compile(
     r"(?:sole |absolute )?discretion|then[- ](?:current|prevailing|applicable|effective|existing) (?:[\w-]+ ){0,2}"
     + _PRICES + r"|\b(?:list|standard|published) (?:[\w-]+ ){0,2}(?:" + _PRICES + r") (?:then )?(?:in effect|"
@@ -245,14 +271,15 @@ def _increase_capped(text: str) -> Reading | None:
         return Reading("", False, m.start(), m.end(), m.group(0))
     # "The Supplier may review the Charges with effect from each anniversary": a revision with no index or limit
     for offset, _, sentence in _sentences(text):
-        m = _MAY_REPRICE.search(sentence)
+        m = MAY_REPRICE.search(sentence)
         if m and _party_before(sentence[:m.start()]) != "customer" and not re.search(
                 r"\b(?:index|indices|indexed)\b|\bCPI\b|\bRPI\b|%|percent", text, re.I):  # "Indexation" names none
             return Reading("", False, offset + m.start(), offset + m.end(), m.group(0))
     return None
 
 
-_MAY_REPRICE = re.compile(r"\b(?:may|can|reserves? the right to|is entitled to)\s+(?:\w+\s+){0,2}?(?:review|revise|"
+# A right to revise prices stated with no limit in its own words (the limit may sit in the next clause).
+MAY_REPRICE = re.compile(r"\b(?:may|can|reserves? the right to|is entitled to)\s+(?:\w+\s+){0,2}?(?:review|revise|"
                           r"adjust|change|increase|vary|reset)\s+(?:the|its|our|all|any)\s+(?:\w+\s+){0,2}?"
                           r"(?:charges|fees|prices|rates|pricing)\b", re.I)
 
@@ -458,6 +485,11 @@ def _confidentiality_mutual(text: str) -> Reading | None:
     return _first(_MUTUAL, text, True)
 
 
+def _about_information_only(sentence: str) -> bool:
+    return bool(re.search(r"\binformation\b|evaluation materials", sentence, re.I)) and not re.search(
+        r"\b(?:services?|software|products?|deliverables?|platform|goods|system|solution)\b", sentence, re.I)
+
+
 _TRIAL_ONLY = re.compile(r"\bbeta\b|\bpreview\b|\btrial\b|evaluation|pre-?release|early access|"
                          r"free (?:tier|version|plan)|experimental", re.I)
 
@@ -473,8 +505,14 @@ def _all_warranties_disclaimed(text: str) -> Reading | None:
     """True for an "as is" disclaimer; False for a disclaimer of everything *else* ("apart from the promises in
     this Agreement", "in lieu of all other warranties"); undecided otherwise."""
     # "as is" for beta or trial features only leaves the warranties on the service itself standing
-    as_is = next((m for m in re.finditer(r"\bas[ -]is\b|\bas[ -]available\b|with all faults", text, re.I)
-                  if not _TRIAL_ONLY.search(_sentence_at(text, m.start()))), None)
+    # and information disclosed "as is" (an NDA's standard words) is no disclaimer of what the vendor supplies
+    said = list(re.finditer(r"\bas[ -]is\b|\bas[ -]available\b|with all faults", text, re.I))
+    of_information = [m for m in said if _about_information_only(_sentence_at(text, m.start()))]
+    as_is = next((m for m in said if not _TRIAL_ONLY.search(_sentence_at(text, m.start())) and m not in of_information),
+                 None)
+    if of_information and len(of_information) == len(said):
+        m = of_information[0]
+        return Reading("", False, m.start(), m.end(), m.group(0))
     if as_is and not re.search(r"except (?:as|for)|apart from|other than|save (?:as|for)", text[:as_is.start()], re.I):
         return Reading("", True, as_is.start(), as_is.end(), as_is.group(0))
     partial = re.search(r"apart from|except (?:as|for) (?:expressly|specifically|the)|other than (?:the|those)|"
@@ -536,6 +574,10 @@ _DATA_LOSS = re.compile(r"data (?:breach|protection|security)|personal data|secu
                         r"(?:customer|client)(?:'s|’s)? data", re.I)
 
 
+_STILL_CAPPED = re.compile(r"\b(?:remains?|shall remain|will remain|continues? to be)\s+subject to\b|"
+                           r"\bis not an? (?:excluded|exception|carve)", re.I)
+
+
 def _data_breach_carve_out(text: str) -> Reading | None:
     """Whether the cap's exceptions name data breaches (data protection, personal data, unauthorised access to the
     customer's data). True when the words sit in what the limits "shall not apply to"; False when the text says
@@ -544,6 +586,13 @@ def _data_breach_carve_out(text: str) -> Reading | None:
     m = _DATA_LOSS.search(text)
     if m is None:
         return None
+    for offset, sentence in _cued(text, _STILL_CAPPED):  # "liability for any Security Incident ... remains subject
+        data = _DATA_LOSS.search(sentence)                 # to the limit": the words that govern follow the mention
+        still = _STILL_CAPPED.search(sentence)
+        assert still is not None
+        if data and data.start() < still.start() and not re.search(r"\bnot\s+(?:\w+\s+)?$",
+                                                                   sentence[:still.start()]):
+            return Reading("", False, offset + data.start(), offset + data.end(), data.group(0))
     # The governing words are those since the last semicolon or ", but" before the mention.
     lead = re.split(r";|,\s*but\b|\.\s", text[:m.start()])[-1]
     if re.search(r"\b(?:shall|will|does|do)\s+apply\b|\bapplies\b|\bsubject to the (?:cap|limit)", lead, re.I) and \
@@ -696,7 +745,10 @@ def right_held_by(text: str, cues: list[str], holder: str) -> bool:
         if len(parts) == 1:
             continue  # grants nothing: a caption ("5.1 For Convenience.") or a statement of fact
         granted = True
-        subject = parts[0]
+        if re.match(r"\s*(?:not|never)\b", parts[1], re.I):
+            continue  # a prohibition ("Supplier shall not make any change") gives its subject no right
+        permitted = re.match(r"\s*(?:permit|allow|let|authori[sz]e|enable)s?\s+(?:the\s+)?([\w-]+)", parts[1], re.I)
+        subject = permitted.group(1) if permitted else parts[0]  # "Customer shall permit the Supplier to audit"
         names = {"customer": bool(CUSTOMER.search(subject)), "vendor": bool(VENDOR.search(subject))}
         if EITHER.search(subject) or names[holder] or not any(names.values()):
             return True
@@ -892,12 +944,17 @@ def _customer_owns_deliverables(text: str) -> Reading | None:
 
 
 _CUSTOMER_DATA = re.compile(r"(?:customer|client|your|its|such)\s+(?:personal\s+)?(?:data|content|information|"
-                            r"materials|records)|personal data|call (?:audio|data|recordings)|transcripts|usage data "
+                            r"materials|records)|personal data|(?:call|meeting|end[- ]user) (?:audio|data|recordings|"
+                            r"content)|recordings|transcripts|usage data "
                             r"(?:relating to|of|about) (?:customer|you)", re.I)
 _OWN_PURPOSES = re.compile(r"\btrain\w*|machine learning|artificial intelligence|\bAI\b|\bmodels?\b|\bsell\w*|"
                            r"commerciali[sz]|benchmark|(?:its|our) own (?:business )?purposes|other customers|"
                            r"all (?:of )?(?:its|our) customers|third parties for (?:their|its) own", re.I)
 _DATA_USE = re.compile(r"\buse\b|\bprocess\b|\banaly[sz]e\b|exploit|\bshare\b|\bdisclose\b|\bsell\b", re.I)
+
+
+_PERMITS_VENDOR = re.compile(r"\b(?:authori[sz]es?|permits?|allows?|entitles?|licen[cs]es?)\s+(?:the\s+)?(\w+)\s+"
+                             r"(?:to|the right to)\b", re.I)
 
 
 def _vendor_own_use_of_data(text: str) -> Reading | None:
@@ -915,11 +972,12 @@ def _vendor_own_use_of_data(text: str) -> Reading | None:
         if not data or not use:
             continue
         grants = list(_GRANT.finditer(sentence[:use.start()]))
-        if not grants:
+        permit = _PERMITS_VENDOR.search(sentence, 0, use.end())  # "Customer authorizes Vendor to use"
+        if permit and VENDOR.fullmatch(permit.group(1)):
+            grants = [permit]
+        elif not grants:
             continue
-        head = re.split(r"\bthat\b", sentence[:grants[-1].start()])[-1]  # "Customer agrees that Vendor may"
-        party = _party_before(head)
-        if party == "customer":
+        elif _party_before(re.split(r"\bthat\b", sentence[:grants[-1].start()])[-1]) == "customer":
             continue  # the customer's own use of its data
         purpose = _OWN_PURPOSES.search(sentence, use.end()) or _OWN_PURPOSES.search(sentence)
         assert purpose is not None
@@ -1060,11 +1118,7 @@ READERS: dict[str, Callable[[str], Reading | None]] = {
     "governing_law": lambda s: _jurisdictions(t.governing_law(s)),
     "venue": lambda s: _jurisdictions([j for j in t.venue(s) if j.kind in ("state", "country", "region")]),
     "arbitration_seat": lambda s: _jurisdictions(t.arbitration_seat(s)),
-    "survival_years": lambda s: _durations_in(
-        s, r"surviv|for a period of|after (?:the )?(?:termination|expiration|expiry)|following (?:termination|expir)|"
-        r"after (?:this|the|it|the [\w ]{1,30}?) ?(?:agreement|contract)? ?(?:ends|terminates|expires)|"
-        r"after the end of|\blasts? for\b|\bafterwards\b|\bthereafter\b",
-        None, unit="years", pick=min, worded=_not_for_trade_secrets),
+    "survival_years": _survival_years,
     "breach_notice_hours": _breach_hours,
     "auto_renewal": _auto_renewal,
     "customer_consent_in_merger": _customer_consent_in_merger,

@@ -511,9 +511,23 @@ def durations(text: str) -> list[Duration]:
     out: list[Duration] = []
     for m in _windowed(_DURATION_RE, text, _UNIT_TRIGGER_RE, 80, 2):
         d = _duration_from_match(text, m)
-        if d is not None:
-            out.append(d)
+        if d is None:
+            continue
+        last = out[-1] if out else None
+        if last is not None and _UNIT_RANK[last.unit] > _UNIT_RANK[d.unit] and \
+                _JOINED.fullmatch(text, last.end, d.start):
+            # "one (1) year and six (6) months" is one length of time, in its smaller unit
+            days = last.days + d.days
+            value = round(days / _UNIT_DAYS[d.unit], 4)
+            out[-1] = Duration(value=value, unit=d.unit, days=round(days, 4), start=last.start, end=d.end,
+                               text=text[last.start:d.end])
+            continue
+        out.append(d)
     return out
+
+
+_UNIT_RANK = {"years": 4, "months": 3, "weeks": 2, "days": 1, "business_days": 1}
+_JOINED = re.compile(r"\s+and\s+")
 
 
 # --------------------------------------------------------------------------------------------- hours

@@ -34,6 +34,8 @@ def _by_number(clauses):
         ("B. Recital text", "B.", "d-alpha-upper"),
         ("EXHIBIT A", "EXHIBIT A", "exhibit"),
         ("Schedule 2 - Service Levels", "Schedule 2", "exhibit"),
+        ("B.4 Service Credits. If", "B.4", "ldec1"),  # an exhibit's own numbering, prefixed with its letter
+        ("A-2.1 Fees", "A-2.1", "ldec2"),
     ],
 )
 def test_segment_markers(line: str, number: str, style: str) -> None:
@@ -242,3 +244,16 @@ def test_segment_uk_front_matter_and_headings() -> None:
     assert found["2."].heading is None  # a shouted sentence is not a heading
     assert found["ARTICLE XIII"].heading == "DISPUTE RESOLUTION; GOVERNING LAW"
     assert clauses[-1].kind == "signature"
+
+
+def test_segment_an_exhibits_lettered_numbering() -> None:
+    """Exhibit B's "B.1", "B.2" are its clauses, each under the exhibit, not one long paragraph."""
+    text = ("1. Fees. Customer pays the Fees.\n\nEXHIBIT B - SERVICE LEVELS\n\n"
+            'B.1 Definitions. "Availability Target" means 99.5%.\n\n'
+            "B.2 Commitment. Availability will meet the Availability Target.\n\n"
+            "B.3 Credits. Customer receives credits below the target.\n")
+    clauses = segment(_doc(text))
+    exhibit = next(c for c in clauses if c.kind == "exhibit")
+    items = [c for c in clauses if c.parent == exhibit.id]
+    assert [c.number for c in items] == ["B.1", "B.2", "B.3"]
+    assert [c.heading for c in items] == ["Definitions", "Commitment", "Credits"]

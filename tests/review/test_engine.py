@@ -398,3 +398,47 @@ def test_engine_reads_the_vendor_by_its_defined_short_name(reviewer) -> None:
     flag = next(d for d in review.deviations if d.rule == "intellectual_property.vendor_owns_deliverables")
     assert flag.evidence is not None
     assert text[flag.evidence.start:flag.evidence.end] == flag.evidence.text == "retains"
+
+
+def test_engine_reads_a_value_in_the_definition_of_a_term_the_clause_uses(reviewer) -> None:
+    """B.2 commits only to "the Availability Target"; the definitions make it 99.25%, below the playbook's 99.5%.
+    The evidence is the definition, quoted where it sits."""
+    text = ("SUBSCRIPTION AGREEMENT\n\n1. DEFINITIONS\n\n"
+            '1.1 "Downtime" means any minute the Service is unavailable.\n\n'
+            '1.2 "Availability Target" means ninety-nine and one-quarter percent (99.25%).\n\n'
+            "2. Service. We provide the Service.\n\nEXHIBIT B - SERVICE LEVELS\n\n"
+            "B.2 Commitment. In each month the availability of the Service will be equal to or greater than the "
+            "Availability Target.\n\nB.3 Service Credits. If availability falls below the Availability Target, "
+            "Vendor will credit Customer 10% of the monthly fees.\n")
+    review = reviewer.review(_document(text), contract_type="saas", value=10_000)
+    flag = next(d for d in review.deviations if d.rule == "service_levels.availability_too_low")
+    assert flag.evidence is not None
+    assert text[flag.evidence.start:flag.evidence.end] == flag.evidence.text == \
+        "ninety-nine and one-quarter percent (99.25%)"
+    assert '"Availability Target"' in flag.message
+    assert not any(d.rule == "service_levels.no_service_credits" for d in review.deviations)
+
+
+def test_engine_money_terms_split_over_two_places(reviewer) -> None:
+    """A renewal repricing right limited in the next clause is capped (8% still breaks the 5% cap); the whole
+    36-month term invoiced at once is 36 months paid in advance, the term's length stated elsewhere."""
+    text = ("SUBSCRIPTION AGREEMENT\n\n3. TERM\n\n3.1 The Initial Subscription Term is thirty-six (36) months from "
+            "the Start Date.\n\n5. FEES\n\n5.1 Invoicing. The Subscription Fees for the entire Initial Subscription "
+            "Term are invoiced in a single installment on the Start Date. Customer pays each invoice within thirty "
+            "(30) days.\n\n5.7 Renewal Pricing. At the start of each Renewal Term, Vendor may adjust the Fees by "
+            "giving Customer ninety (90) days' notice.\n\n5.8 Adjustment Limit. An adjustment under Section 5.7 will "
+            "not exceed eight percent (8%) of the Fees for the preceding twelve (12) months.\n")
+    rules = {d.rule for d in reviewer.review(_document(text), contract_type="saas", value=100_000).deviations}
+    assert "price_changes.increase_above_cap" in rules
+    assert "price_changes.uncapped_increase" not in rules
+    assert "payment_terms.advance_payment_too_long" in rules
+
+
+def test_engine_a_limit_is_broken_only_by_a_number(reviewer) -> None:
+    """"We warrant a workmanlike manner" reads like the short-warranty red flag, but states no period to judge."""
+    body = ("14.1 We warrant that we will perform the services in a professional and workmanlike manner.\n"
+            "14.2 We warrant that each deliverable will meet its acceptance criteria for ninety days after you "
+            "accept it.")
+    assert "warranties.warranty_period_too_short" not in _flags(reviewer, "14. Warranties", body, "warranties")
+    short = body.replace("ninety days", "thirty days")
+    assert "warranties.warranty_period_too_short" in _flags(reviewer, "14. Warranties", short, "warranties")

@@ -97,6 +97,7 @@ def test_terms_number_words_refuses(words: str) -> None:
         ("one (I) year", 1, "years", 365),
         ("three (3) successive years", 3, "years", 1095),
         ("ninety (90) days'", 90, "days", 90),
+        ("one (1) year and six (6) months", 18, "months", 547.5),  # one length of time, in its smaller unit
     ],
 )
 def test_terms_durations_accepts(text: str, value: float, unit: str, days: float) -> None:
