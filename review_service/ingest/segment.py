@@ -534,6 +534,8 @@ class _Builder:
             ):
                 heading = below.rstrip(".:")
                 self.heading_line_at = unit.end + len(rest) - len(rest.lstrip())
+        if heading is None and marker.style in ("dec1", "article") and self._heads_its_items(unit, body):
+            heading = body.strip()  # "9. Who owns what" over "9.1 Your Materials. ...": a heading in sentence case
         term = _DEFINITION.match(body) or _BARE_DEFINITION.match(body)
         level, parent = self.place(marker)
         kind: ClauseKind
@@ -551,6 +553,16 @@ class _Builder:
         idx = self.add(start=start, number=marker.text.strip(), heading=heading or None, level=level,
                        parent=parent, kind=kind)
         self.open(marker.style, marker.value, idx)
+
+    def _heads_its_items(self, unit: _Unit, body: str) -> bool:
+        """A short line with no sentence in it, alone in its paragraph, followed by the section's first item."""
+        words = body.split()
+        if not 0 < len(words) <= 8 or body.rstrip().endswith((".", ";", ",", ":")) or "\n" in body.strip() \
+                or _READS_AS_SENTENCE.search(body):
+            return False
+        below = self.text[unit.end:unit.end + 200].lstrip()
+        item = find_marker(below.split("\n", 1)[0])
+        return item is not None and item.style.startswith("dec") and len(item.value) == 2
 
     def _definition(self, unit: _Unit, term: str) -> None:
         # A run of definitions sits under the clause that introduced them ("1. Definitions").

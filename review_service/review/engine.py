@@ -277,7 +277,7 @@ class Reviewer:
         deviations = _whole_draft_positions(clauses, matches, deviations, self.library, contract_type,
                                             personal_data, vendor)
         deviations = _limits_stated_elsewhere(doc, clauses, matches, clause_terms, deviations, self.library)
-        deviations = _tucked_in_terms(clauses, matches, deviations, self.library)
+        deviations = _tucked_in_terms(clauses, matches, deviations, self.library, vendor)
         deviations = _with_redlines(_one_per_rule(_unrecognized_by_section(deviations, clauses, matches, doc)), clauses)
         deviations.sort(key=lambda d: (-severity_rank(d.severity), d.evidence.start if d.evidence else -1))
         money_types = {"payment_terms", "price_changes", "minimum_commitment"}
@@ -301,16 +301,20 @@ class Reviewer:
         ("unilateral_changes", "vendor_may_change_terms", None),
         ("minimum_commitment", "customer_liquidated_damages", None),
         ("minimum_commitment", "customer_volume_commitment", None),
+        ("termination", "vendor_convenience_notice_days", None),
     )
 
     def _placed_by_their_words(self, clauses: list[Clause], matches: list[ClauseMatch]) -> list[ClauseMatch]:
+        """Also a clause placed only loosely (close to a red flag or to nothing approved) whose own type reads
+        nothing in it: "4.5 Support Lifecycle. Licensor may, for any reason, terminate the Support Services on
+        sixty days' notice" sits near the pricing red flags, but its words are a vendor's convenience right."""
         out = list(matches)
         for i, (clause, match) in enumerate(zip(clauses, matches, strict=True)):
-            if not match.substantive or match.clause_type is not None:
+            if not match.substantive or (match.clause_type is not None and not self._loosely_placed(clause, match)):
                 continue
             for type_id, name, also in self._TELLING_READINGS:
                 ct = self.library.clause_types.get(type_id)
-                if ct is None or not any(p.name == name for p in ct.parameters):
+                if ct is None or type_id == match.clause_type or not any(p.name == name for p in ct.parameters):
                     continue  # a library without this position
                 if also is not None and not also.search(clause.text):
                     continue
@@ -320,13 +324,19 @@ class Reviewer:
                     break
         return out
 
+    def _loosely_placed(self, clause: Clause, match: ClauseMatch) -> bool:
+        if match.position not in ("red_flag", "non_standard") or match.clause_type is None:
+            return False
+        own = self.library.clause_types.get(match.clause_type)
+        return own is not None and not read_parameters([p.name for p in own.parameters], clause.text)
+
     def _assess_clause(self, clause: Clause, match: ClauseMatch, value: float | None, vendor: str | None = None,
                        definitions: tuple[Definition, ...] = ()) -> tuple[list[Deviation], dict[str, Any]]:
         if not match.substantive:
             return [], {}
         playbook = self.library.playbook
         if match.clause_type is None:
-            return [_unrecognized(clause, playbook.unrecognized)], {}
+            return [_unrecognized(clause, playbook.unrecognized, vendor)], {}
         if match.position is None:
             return [], {}  # part of its parent's clause, judged there
         ct = self.library.clause_type(match.clause_type)
@@ -618,6 +628,7 @@ def _whole_draft_positions(clauses: list[Clause], matches: list[ClauseMatch], de
         ("force_majeure", "customer_fm_termination_right",
          lambda: bool(typed.get("force_majeure")) and no_force_majeure_exit() is None),
         ("information_security", "security_commitment", lambda: stated_anywhere("security_commitment")),
+        ("indemnification", "vendor_ip_indemnity", lambda: stated_anywhere("vendor_ip_indemnity")),
         # a successor exception in another assignment clause
         ("assignment", "customer_consent_in_merger", lambda: stated_anywhere("customer_consent_in_merger", False)),
     )
@@ -762,9 +773,9 @@ def _excludes_data_breaches(text: str) -> bool:
     return False
 
 
-def _unrecognized(clause: Clause, rule: RecognitionRule) -> Deviation:
+def _unrecognized(clause: Clause, rule: RecognitionRule, vendor: str | None = None) -> Deviation:
     """A clause no type fits: flagged when its words carry a one-sided term, else shown as routine."""
-    cue = one_sided_cue(clause.text)
+    cue = one_sided_cue(clause.text, vendor)
     if cue is not None or rule.routine_severity is None:
         why = f' Its words "{cue.group(0)}" mark a one-sided term.' if cue else ""
         return Deviation(clause.id, None, rule.reason, "unrecognized", rule.severity,
@@ -777,18 +788,20 @@ def _unrecognized(clause: Clause, rule: RecognitionRule) -> Deviation:
 
 
 def _tucked_in_terms(clauses: list[Clause], matches: list[ClauseMatch], deviations: list[Deviation],
-                     library: Library) -> list[Deviation]:
+                     library: Library, vendor: str | None = None) -> list[Deviation]:
     """A novel term inside a clause whose type the playbook does not regulate (a benchmark ban ending the use
     restrictions, a perpetual licence to feedback inside the grant, a promise not to criticise the vendor in the
-    general terms): the clause's type passes, so the term is flagged as the playbook's novel terms are."""
-    flagged = {d.clause_id for d in deviations}
+    general terms): the clause's type passes, so the term is flagged as the playbook's novel terms are. So is one
+    inside a clause worded unlike any known position of its type (a ban on criticising the vendor placed near the
+    publicity clauses)."""
+    flagged = {d.clause_id for d in deviations if d.severity != "info"}
     rule = library.playbook.unrecognized
     out = list(deviations)
     for clause, match in zip(clauses, matches, strict=True):
         if clause.id in flagged or not match.substantive or match.clause_type is None:
             continue
         ct = library.clause_type(match.clause_type)
-        found = tucked_in_term(clause.text) if ct.policy_row is None else None
+        found = tucked_in_term(clause.text, vendor) if ct.policy_row is None or match.position == "non_standard" else None
         if found is None:
             continue
         a, b = next(((a, b) for a, b in t.sentence_spans(clause.text) if a <= found.start() < b),
@@ -811,6 +824,10 @@ def _unrecognized_by_section(deviations: list[Deviation], clauses: list[Clause],
     unrecognized items of the same heading-only section become one flag that names them, with the section's
     span from the first to the last as evidence.
     """
+    # An item a whole-draft check has already flagged (the vendor's own use of data under "Learning and insights")
+    # is explained by that flag: no second one for matching no clause type.
+    explained = {d.clause_id for d in deviations if d.kind != "unrecognized" and d.severity != "info" and d.clause_id}
+    deviations = [d for d in deviations if d.kind != "unrecognized" or d.clause_id not in explained]
     by_id = {c.id: (c, m) for c, m in zip(clauses, matches, strict=True)}
     groups: dict[tuple[str, str], list[Deviation]] = {}  # by section and severity: a one-sided item stands out
     for d in deviations:

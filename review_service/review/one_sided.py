@@ -54,19 +54,42 @@ _MUTUAL = re.compile(r"\b(?:each|either|neither|both)\s+(?:party|parties|of\s+us
                      r"\bthe\s+parties\b|\bmutual(?:ly)?\b", re.IGNORECASE)
 
 
-def _first_one_sided(pattern: re.Pattern[str], text: str) -> re.Match[str] | None:
+# A promise the vendor makes is not a term against the customer: "Ploverleaf will not ... use it for benchmarking",
+# "We'll remove your name from any benchmark". A restraint on what is said or tested binds the customer only when
+# the vendor is not its subject; any other cue, when the vendor promises not to ("We will not suspend").
+_RESTRAINT = re.compile(r"benchmark|comparative|disparag|critici", re.IGNORECASE)
+_VENDOR_WORDS = r"we|our|us|vendor|supplier|provider|licensor|contractor|consultant|agency|seller"
+_MODAL = re.compile(r"\b(?:will|shall|may|must|can|cannot)\b|['’]ll\b|\bwon['’]t\b", re.IGNORECASE)
+
+
+def _vendors_own_promise(head: str, cue: str, vendor: str | None) -> bool:
+    """Whether the sentence up to ``cue`` (``head``) is the vendor promising something."""
+    modal = _MODAL.search(head)
+    if modal is None:
+        return False
+    subject = re.split(r"[,;:]", head[:modal.start()])[-1]
+    names = _VENDOR_WORDS + (f"|{re.escape(vendor)}" if vendor else "")
+    if not re.search(rf"\b(?:{names})\b", subject, re.IGNORECASE):
+        return False
+    return bool(_RESTRAINT.match(cue) or re.search(r"\bnot\b|n['’]t\b|\bnever\b", head[modal.start():modal.end() + 6],
+                                                  re.IGNORECASE))
+
+
+def _first_one_sided(pattern: re.Pattern[str], text: str, vendor: str | None = None) -> re.Match[str] | None:
     spans: list[tuple[int, int]] | None = None  # found only when a cue is: most clauses have none
     for found in pattern.finditer(text):
         spans = sentence_spans(text) if spans is None else spans
         a = next((a for a, b in spans if a <= found.start() < b), 0)
-        if not _MUTUAL.search(text, a, found.start()):
+        if not _MUTUAL.search(text, a, found.start()) and not _vendors_own_promise(text[a:found.start()],
+                                                                                  found.group(0), vendor):
             return found
     return None
 
 
-def one_sided_cue(text: str) -> re.Match[str] | None:
-    """The first words of ``text`` that make it a one-sided term, or None when it reads as routine."""
-    return _first_one_sided(_ONE_SIDED, text)
+def one_sided_cue(text: str, vendor: str | None = None) -> re.Match[str] | None:
+    """The first words of ``text`` that make it a one-sided term, or None when it reads as routine; ``vendor`` is
+    the vendor's short name in the draft ("Ploverleaf"), when it has one."""
+    return _first_one_sided(_ONE_SIDED, text, vendor)
 
 
 # Novel terms that drafters tuck into a clause the library knows (a benchmark ban at the end of the use
@@ -80,6 +103,6 @@ _TUCKED_IN = re.compile(
 )
 
 
-def tucked_in_term(text: str) -> re.Match[str] | None:
+def tucked_in_term(text: str, vendor: str | None = None) -> re.Match[str] | None:
     """A novel one-sided term inside a clause of a known, unregulated type (scope, boilerplate), or None."""
-    return _first_one_sided(_TUCKED_IN, text)
+    return _first_one_sided(_TUCKED_IN, text, vendor)

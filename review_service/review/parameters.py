@@ -223,7 +223,7 @@ _PRICES = r"(?:(?:price|rate|fee|charge)s?|pricing)"  # grouped: it is spliced i
 _VENDOR_PRICES = re.compile(
     r"(?:sole |absolute )?discretion|then[- ](?:current|prevailing|applicable|effective|existing) (?:[\w-]+ ){0,2}"
     + _PRICES + r"|\b(?:list|standard|published) (?:[\w-]+ ){0,2}(?:" + _PRICES + r") (?:then )?(?:in effect|"
-    r"prevailing|in force|applicable)\b|\b(?:" + _PRICES + r") (?:then )?(?:in effect|prevailing|in force) "
+    r"prevailing|in force|applicable|published)\b|\bprice list (?:then )?in effect\b|\b(?:" + _PRICES + r") (?:then )?(?:in effect|prevailing|in force) "
     r"at (?:that|the) time\b|without (?:limit|cap)|any amount", re.I)
 
 
@@ -254,6 +254,11 @@ def _renewal_increase(text: str) -> Reading | None:
     return None
 
 
+# "twenty percent (20%) of the list license fee then published": a share of the vendor's own price, which it sets.
+_SHARE_OF_VENDOR_PRICE = re.compile(r"\)?\s+of\s+(?:the\s+|its\s+|our\s+)?(?:[\w-]+\s+){0,3}?(?:list|then[- ]current|"
+                                    r"standard|published)\b", re.I)
+
+
 def _increase_capped(text: str) -> Reading | None:
     """False when price increases are left to the vendor ("at its discretion", "then-current list price", "its
     standard rates in effect at the time of renewal") or follow an index plus a margin with no ceiling ("CPI
@@ -264,8 +269,9 @@ def _increase_capped(text: str) -> Reading | None:
             m = _INDEX_MARGIN.search(sentence[max(0, margins[0].start - 80):margins[0].start])
             start = max(0, margins[0].start - 80) + (m.start() if m else 0)
             return Reading("", False, offset + start, offset + margins[0].end, sentence[start:margins[0].end])
-    if t.percentages(text):
-        return None
+    shares = [p for p in t.percentages(text) if _SHARE_OF_VENDOR_PRICE.match(text, p.end)]
+    if len(t.percentages(text)) > len(shares):
+        return None  # a percentage that may be the cap: "no more than 3%"
     m = _VENDOR_PRICES.search(text)
     if m and re.search(r"increase|adjust|change|raise|modify|revis|vary|renew", text, re.I):
         return Reading("", False, m.start(), m.end(), m.group(0))
@@ -547,6 +553,32 @@ def _broad_customer_indemnity(text: str) -> Reading | None:
     return Reading("", False, 0, 0, "")
 
 
+_INDEMNIFIES = re.compile(r"indemnif|\bdefend|hold\s+harmless", re.I)
+
+
+def _vendor_ip_indemnity(text: str) -> Reading | None:
+    """True when the vendor (or each party) defends or indemnifies against third-party claims of infringement
+    ("Licensor shall defend Customer against any claim ... that the Licensed Software infringes"); False when it
+    says it will not; undecided otherwise (the indemnity may sit in another clause)."""
+    if not _mentions(text, "infring", "misappropriat", "intellectual property"):
+        return None
+    for offset, sentence in _cued(text, _INDEMNIFIES):
+        if not re.search(r"infring|misappropriat|intellectual property", sentence, re.I):
+            continue
+        verb = _MODAL.search(sentence)
+        if verb is None:
+            continue
+        subject = sentence[:verb.start()]
+        if not (EITHER.search(subject) or _party_before(subject) == "vendor"):
+            continue
+        act = _INDEMNIFIES.search(sentence, verb.end())
+        if act is None or act.start() - verb.end() > 60:
+            continue
+        denied = re.search(r"\b(?:not|no|never)\b", sentence[verb.start():act.start()], re.I)
+        return Reading("", not denied, offset + act.start(), offset + act.end(), act.group(0))
+    return None
+
+
 def _cap_mutual(text: str) -> Reading | None:
     """True when the cap binds both parties, or the clause only lists what the cap does not cover (who the cap
     protects is judged where the cap is set); False when the sentence setting the cap names only the vendor's
@@ -567,6 +599,25 @@ def _cap_mutual(text: str) -> Reading | None:
         if m and not CUSTOMER.search(m.group(0).split("liability")[0]) and not _MUTUAL.search(sentence):
             return Reading("", False, offset + m.start(), offset + m.end(), m.group(0))
     return None
+
+
+# The customer's liability in general taken out of the cap: "Customer's liability for any breach of this Agreement ...
+# shall not be subject to the limitation". Its duty to pay the fees, excepted in most drafts, is not that.
+_CUSTOMER_EXCEPTED = re.compile(r"\b(?:Customer|Client|Buyer|Purchaser|Licensee|Subscriber|[Yy]our)(?:'s|’s)?\s+"
+                                r"(?:total\s+|entire\s+)?liabilit(?:y|ies)\s+(?:for|under|arising)\s+(?:any|all)\b")
+_NOT_CAPPED = re.compile(r"not (?:be )?(?:subject to|limited)|(?:shall|does|do|will) not apply|unlimited|uncapped",
+                         re.I)
+
+
+def _customer_liability_capped(text: str) -> Reading | None:
+    """False when the customer's liability in general is excepted from the cap; otherwise as :func:`_cap_mutual`
+    reads the cap (a cap for both parties caps the customer too)."""
+    if "liabilit" in text.lower():
+        for offset, sentence in _cued(text, _NOT_CAPPED):
+            m = _CUSTOMER_EXCEPTED.search(sentence)
+            if m:
+                return Reading("", False, offset + m.start(), offset + m.end(), m.group(0))
+    return _cap_mutual(text)
 
 
 _DATA_LOSS = re.compile(r"data (?:breach|protection|security)|personal data|security (?:incident|breach)|"
@@ -608,12 +659,12 @@ _REST_OF_TERM = re.compile(
     r"\b(?:fees|charges|amounts|payments)\b[^.;]{0,80}\b(?:through|until|for|to) (?:the )?(?:end|remainder|rest|"
     r"balance|expiry|expiration)\b[^.;]{0,40}?\b(?:term|(?:subscription|commitment|contract|minimum) period)\b|"
     r"\bunexpired (?:portion of the )?(?:term|period)\b|"
-    r"\bearly termination (?:fee|charge|payment)|\bliquidated damages\b", re.I)
-_ON_EARLY_END = re.compile(r"terminat|cancel|\bend(?:s|ed)? early|early exit|expir", re.I)
+    r"\bearly[- ](?:termination|exit|cancellation) (?:fee|charge|payment)|\bliquidated damages\b", re.I)
+_ON_EARLY_END = re.compile(r"terminat|cancel|\bend(?:s|ed)? early|early[- ]exit|expir|before the end of", re.I)
 
 
-_PAYS = re.compile(r"\b(?:shall|will|must|agrees? to)\s+(?:immediately\s+)?(?:pay|be liable for|remain liable for)",
-                   re.I)
+_PAYS = re.compile(r"(?:\b(?:shall|will|must|agrees? to)|['’]ll)\s+(?:immediately\s+)?(?:pay|be liable for|"
+                   r"remain liable for)", re.I)
 _FALLS_DUE = re.compile(r"\bbecomes? (?:immediately )?(?:due|payable)|\bshall (?:immediately )?become (?:due|payable)",
                         re.I)
 
@@ -778,7 +829,7 @@ _CONSENT = re.compile(r"consent|approv|permission|authori[sz]", re.I)
 _FREE_OF_CONSENT = re.compile(r"without (?:the need (?:for|to \w+) |needing |having to \w+ |further |additional |"
                               r"any (?:further )?|requiring |seeking |asking (?:for )?|obtaining )"
                               r"[^.;]{0,30}?(?:consent|approv|permission)", re.I)
-_NEGATION = re.compile(r"\b(?:not|never|no|neither|nor)\b|n['’]t\b", re.I)
+_NEGATION = re.compile(r"\b(?:not|never|no|nothing|neither|nor)\b|n['’]t\b", re.I)
 _GRANTS_USE = re.compile(r"\bgrants?\b([^.;]{0,40}?)\b(?:the |a |an )?(?:right|licen[cs]e|permission)\b", re.I)
 
 
@@ -814,9 +865,9 @@ def _vendor_may_use_customer_name(text: str) -> Reading | None:
     return found
 
 
-_ENDS = re.compile(r"terminat|cancel|\bend (?:this|the|your|its|their|our)\b|\bto an end\b|rescind|withdraw from",
-                   re.I)
-FORCE_MAJEURE = re.compile(r"force majeure|beyond (?:its|their|our|your|the [\w ]{0,30}?|a party['’]s) (?:reasonable )?"
+_ENDS = re.compile(r"terminat|cancel|\bend (?:this|the|your|its|their|our|that|an?|any|each)\b|\bto an end\b|rescind|"
+                   r"withdraw from", re.I)
+FORCE_MAJEURE = re.compile(r"force majeure|(?:beyond|outside) (?:its|their|our|your|the [\w ]{0,30}?|a party['’]s) (?:reasonable )?"
                            r"control|act of god", re.I)
 
 
@@ -866,7 +917,7 @@ def _fm_mutual(text: str) -> Reading | None:
 
 
 _SOLICITS = re.compile(r"solicit|recruit|\bhire|employ|engage|entice", re.I)
-_BINDS = re.compile(_MODAL.pattern + r"|\bagrees?\b|\bundertakes?\b|\bcovenants?\b|\bmust\b")
+_BINDS = re.compile(_MODAL.pattern + r"|\bagrees?\b|\bundertakes?\b|\bcovenants?\b|\bmust\b|\bwon['’]t\b")
 
 
 def _non_solicit_mutual(text: str) -> Reading | None:
@@ -899,9 +950,15 @@ _HIRING_FEE = re.compile(r"(?:placement|recruit\w*|finder['’]?s?|hiring|conver
 
 def _hiring_fee(text: str) -> Reading | None:
     """True when the customer owes a fee for hiring the vendor's people ("a placement fee equal to 35% of such
-    employee's first-year compensation"); its absence is not read."""
-    m = _HIRING_FEE.search(text) if _mentions(text, " fee") else None
-    return Reading("", True, m.start(), m.end(), m.group(0)) if m else None
+    employee's first-year compensation"); its absence is not read. A fee of a percentage is one only in a
+    sentence about hiring ("an early-exit fee equal to 50% of the retainer" is not)."""
+    if not _mentions(text, " fee"):
+        return None
+    for offset, sentence in _cued(text, _HIRING_FEE):
+        m = _HIRING_FEE.search(sentence)
+        if m and (not m.group(0).lower().startswith("fee") or _SOLICITS.search(sentence)):
+            return Reading("", True, offset + m.start(), offset + m.end(), m.group(0))
+    return None
 
 
 _MADE_FOR_CUSTOMER = re.compile(r"deliverables?|work product|customi[sz]ations?|bespoke|developed for|"
@@ -1101,7 +1158,8 @@ READERS: dict[str, Callable[[str], Reading | None]] = {
     "data_breach_carve_out": _data_breach_carve_out,
     "customer_liquidated_damages": _customer_liquidated_damages,
     "customer_volume_commitment": _customer_volume_commitment,
-    "customer_liability_capped": _cap_mutual,
+    "customer_liability_capped": _customer_liability_capped,
+    "vendor_ip_indemnity": _vendor_ip_indemnity,
     "vendor_owns_customer_data": _no_customer_data,
     "vendor_perpetual_data_licence": _no_customer_data,
     "cap_months_of_fees": _cap_months,

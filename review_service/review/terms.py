@@ -1535,6 +1535,9 @@ _ANCHOR_RE = re.compile(
     r"\b(?:by\s+and\s+(?:between|among(?:st)?)|between|among(?:st)?|(?-i:B\sE\sT\sW\sE\sE\sN))\b\s*[:：,]?\s*"
     r"(?:on\s+the\s+one\s+hand,?\s*)?"
     r"|\b(?:entered\s+into|made|executed)\s+by\s+(?!and\b)(?-i:(?=[A-Z]|[a-z]{1,4}[A-Z]))"
+    # "entered into on the date of the last signature below (the "Effective Date") by Ploverleaf Software LLC"
+    r"|\bentered\s+into\s+(?:on|as\s+of)\b(?:(?!\bbetween\b|\bamong|\bby\b)[^.;]){1,150}\bby\s+(?!and\b)"
+    r"(?-i:(?=[A-Z]))"
     r"|(?-i:\bPARTIES|\bParties)\s*:?\s*(?=\(\s*1\s*\)|1\.\s)", re.I)
 _PREAMBLE_END_RE = re.compile(
     r"""(?:\n\s*\n\s*)?\b(?:W\s?I\s?T\s?N\s?E\s?S\s?S\s?E\s?T\s?H|WHEREAS|Whereas|RECITALS?|Recitals?|BACKGROUND|
