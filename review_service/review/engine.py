@@ -41,6 +41,7 @@ from review_service.review.parameters import (
     CUSTOMER,
     FORCE_MAJEURE,
     MAY_REPRICE,
+    STILL_CAPPED,
     VENDOR,
     Reading,
     read_parameters,
@@ -629,6 +630,10 @@ def _whole_draft_positions(clauses: list[Clause], matches: list[ClauseMatch], de
          lambda: bool(typed.get("force_majeure")) and no_force_majeure_exit() is None),
         ("information_security", "security_commitment", lambda: stated_anywhere("security_commitment")),
         ("indemnification", "vendor_ip_indemnity", lambda: stated_anywhere("vendor_ip_indemnity")),
+        # a time to report a breach read anywhere, a defined "Notification Window" included, is a time stated
+        ("data_protection", "breach_notice_time_stated", lambda: any(
+            d.rule == _limit_rule(library, "data_protection", "breach_notice_hours") for d in deviations)
+         or any(r.value is not None for c in clauses for r in read_parameters(["breach_notice_hours"], c.text))),
         # a successor exception in another assignment clause
         ("assignment", "customer_consent_in_merger", lambda: stated_anywhere("customer_consent_in_merger", False)),
     )
@@ -737,6 +742,14 @@ _WHOLE_TERM_UPFRONT = re.compile(rf"{_WHOLE_TERM}[^.;]{{0,120}}?{_UPFRONT}|{_UPF
 _BILLED = re.compile(r"invoic|bill|payabl|\bpa(?:y|id)\b|\bdue\b", re.I)
 
 
+def _limit_rule(library: Library, type_id: str, name: str) -> str | None:
+    """The rule a number of the library breaks ("data_protection.breach_notice_too_late"), or None."""
+    ct = library.clause_types.get(type_id)
+    param = next((p for p in ct.parameters if p.name == name), None) if ct else None
+    bound = (param.max or param.min) if param is not None else None
+    return f"{type_id}.{bound.rule}" if bound is not None else None
+
+
 def _expected_rule(library: Library, type_id: str, name: str) -> str | None:
     """The rule a yes/no position of the library breaks ("termination.no_customer_convenience_termination"), or None
     when the library has no such position (a customer's own library may leave it out)."""
@@ -768,8 +781,9 @@ def _excludes_data_breaches(text: str) -> bool:
     for m in _DATA_BREACH.finditer(text):
         start = max(text.rfind(".", 0, m.start()), text.rfind(";", 0, m.start())) + 1
         ends = [i for i in (text.find(".", m.end()), text.find(";", m.end())) if i >= 0]
-        if _EXCEPTION.search(text, max(start, m.start() - 200), min(ends, default=len(text))):
-            return True
+        window = (max(start, m.start() - 200), min(ends, default=len(text)))
+        if _EXCEPTION.search(text, *window) and not STILL_CAPPED.search(text, *window):
+            return True  # not "shall count towards the cap and shall not be treated as excluded from it"
     return False
 
 
@@ -801,7 +815,8 @@ def _tucked_in_terms(clauses: list[Clause], matches: list[ClauseMatch], deviatio
         if clause.id in flagged or not match.substantive or match.clause_type is None:
             continue
         ct = library.clause_type(match.clause_type)
-        found = tucked_in_term(clause.text, vendor) if ct.policy_row is None or match.position == "non_standard" else None
+        loose = ct.policy_row is None or match.position == "non_standard"
+        found = tucked_in_term(clause.text, vendor) if loose else None
         if found is None:
             continue
         a, b = next(((a, b) for a, b in t.sentence_spans(clause.text) if a <= found.start() < b),

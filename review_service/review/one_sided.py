@@ -75,13 +75,27 @@ def _vendors_own_promise(head: str, cue: str, vendor: str | None) -> bool:
                                                   re.IGNORECASE))
 
 
+# A suspension kept to an urgent danger and hedged with the customer's safeguards ("if a User's activity poses an
+# imminent threat to the security of the Service, provided that Vendor notifies Customer promptly ... and restores
+# access as soon as the threat is resolved") is the balanced wording, not a one-sided right.
+_SUSPENSION = re.compile(r"suspen|disabl|deactivat", re.IGNORECASE)
+_URGENT = re.compile(r"imminent|threat|security|integrity|unlawful|required by law|harm", re.IGNORECASE)
+_SAFEGUARD = re.compile(r"notif|notice|restor|reinstat|necessary|only to the extent|as soon as", re.IGNORECASE)
+
+
+def _hedged_suspension(sentence: str, cue: str) -> bool:
+    return bool(_SUSPENSION.match(cue) and _URGENT.search(sentence) and len(_SAFEGUARD.findall(sentence)) >= 2)
+
+
 def _first_one_sided(pattern: re.Pattern[str], text: str, vendor: str | None = None) -> re.Match[str] | None:
     spans: list[tuple[int, int]] | None = None  # found only when a cue is: most clauses have none
     for found in pattern.finditer(text):
         spans = sentence_spans(text) if spans is None else spans
-        a = next((a for a, b in spans if a <= found.start() < b), 0)
-        if not _MUTUAL.search(text, a, found.start()) and not _vendors_own_promise(text[a:found.start()],
-                                                                                  found.group(0), vendor):
+        a, b = next(((a, b) for a, b in spans if a <= found.start() < b), (0, len(text)))
+        if _MUTUAL.search(text, a, found.start()) or _vendors_own_promise(text[a:found.start()], found.group(0),
+                                                                          vendor):
+            continue
+        if not _hedged_suspension(text[a:b], found.group(0)):
             return found
     return None
 

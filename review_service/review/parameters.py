@@ -208,8 +208,9 @@ def _breach_time_stated(text: str) -> Reading | None:
     for offset, sentence in _cued(text, _BREACH_NOTICE):
         if not re.search(r"breach|incident|unauthori[sz]ed|security", sentence, re.I):
             continue
-        if t.durations(sentence) or any(h.value is not None for h in t.hours(sentence)):
-            return None
+        if t.durations(sentence) or any(h.value is not None for h in t.hours(sentence)) or re.search(
+                r"\bwithin (?:the )?[A-Z][\w-]*(?: [A-Z][\w-]*)*", sentence):
+            return None  # a time, or one defined elsewhere ("within the Notification Window")
         m = re.search(r"without undue delay|promptly|as soon as (?:reasonably )?practicable|in a timely manner",
                       sentence, re.I)
         if m:
@@ -223,7 +224,8 @@ _PRICES = r"(?:(?:price|rate|fee|charge)s?|pricing)"  # grouped: it is spliced i
 _VENDOR_PRICES = re.compile(
     r"(?:sole |absolute )?discretion|then[- ](?:current|prevailing|applicable|effective|existing) (?:[\w-]+ ){0,2}"
     + _PRICES + r"|\b(?:list|standard|published) (?:[\w-]+ ){0,2}(?:" + _PRICES + r") (?:then )?(?:in effect|"
-    r"prevailing|in force|applicable|published)\b|\bprice list (?:then )?in effect\b|\b(?:" + _PRICES + r") (?:then )?(?:in effect|prevailing|in force) "
+    r"prevailing|in force|applicable|published)\b|\bprice list (?:then )?in effect\b|"
+    r"\b(?:" + _PRICES + r") (?:then )?(?:in effect|prevailing|in force) "
     r"at (?:that|the) time\b|without (?:limit|cap)|any amount", re.I)
 
 
@@ -625,8 +627,10 @@ _DATA_LOSS = re.compile(r"data (?:breach|protection|security)|personal data|secu
                         r"(?:customer|client)(?:'s|’s)? data", re.I)
 
 
-_STILL_CAPPED = re.compile(r"\b(?:remains?|shall remain|will remain|continues? to be)\s+subject to\b|"
-                           r"\bis not an? (?:excluded|exception|carve)", re.I)
+# The cap still applies, in words that follow what it covers (the engine's whole-draft check uses it too).
+STILL_CAPPED = re.compile(r"\b(?:remains?|shall remain|will remain|continues? to be)\s+subject to\b|"
+                           r"\bis not an? (?:excluded|exception|carve)|\bcounts? towards\b|"
+                           r"\b(?:be|is|are)\s+subject to the (?:\w+\s+){0,2}(?:cap|limit)", re.I)
 
 
 def _data_breach_carve_out(text: str) -> Reading | None:
@@ -637,9 +641,9 @@ def _data_breach_carve_out(text: str) -> Reading | None:
     m = _DATA_LOSS.search(text)
     if m is None:
         return None
-    for offset, sentence in _cued(text, _STILL_CAPPED):  # "liability for any Security Incident ... remains subject
+    for offset, sentence in _cued(text, STILL_CAPPED):  # "liability for any Security Incident ... remains subject
         data = _DATA_LOSS.search(sentence)                 # to the limit": the words that govern follow the mention
-        still = _STILL_CAPPED.search(sentence)
+        still = STILL_CAPPED.search(sentence)
         assert still is not None
         if data and data.start() < still.start() and not re.search(r"\bnot\s+(?:\w+\s+)?$",
                                                                    sentence[:still.start()]):
@@ -867,7 +871,8 @@ def _vendor_may_use_customer_name(text: str) -> Reading | None:
 
 _ENDS = re.compile(r"terminat|cancel|\bend (?:this|the|your|its|their|our|that|an?|any|each)\b|\bto an end\b|rescind|"
                    r"withdraw from", re.I)
-FORCE_MAJEURE = re.compile(r"force majeure|(?:beyond|outside) (?:its|their|our|your|the [\w ]{0,30}?|a party['’]s) (?:reasonable )?"
+FORCE_MAJEURE = re.compile(r"force majeure|(?:beyond|outside) (?:its|their|our|your|the [\w ]{0,30}?|a party['’]s) "
+                           r"(?:reasonable )?"
                            r"control|act of god", re.I)
 
 
@@ -1121,6 +1126,8 @@ def _vendor_may_change_terms(text: str) -> Reading | None:
         if not _mentions(sentence, "chang", "modif", "amend", "updat", "revis", "vary", "continued use"):
             continue
         for found in _CHANGES_ALONE.finditer(sentence):
+            if re.search(r"\b(?:not|never)\b|n['’]t\b", found.group(0), re.I):
+                continue  # "Wrenfield may not change the Agreement by posting revised terms": a prohibition
             # the customer's continued use is the vendor's change taking effect: no party check for it
             if found.group(0).lower().startswith("continued use") or _party_before(
                     sentence[:found.start()]) not in ("customer", "either"):

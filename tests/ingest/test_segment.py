@@ -257,3 +257,15 @@ def test_segment_an_exhibits_lettered_numbering() -> None:
     items = [c for c in clauses if c.parent == exhibit.id]
     assert [c.number for c in items] == ["B.1", "B.2", "B.3"]
     assert [c.heading for c in items] == ["Definitions", "Commitment", "Credits"]
+
+
+def test_segment_a_sentence_case_heading_over_its_items() -> None:
+    """"9. Who owns what" alone in its paragraph, over "9.1 ...", is the section's heading; a numbered sentence
+    is not."""
+    text = ("9. Who owns what\n\n9.1 Your Materials. You keep ownership of your Materials.\n\n"
+            "10. We will keep your information safe\n\n")
+    clauses = segment(_doc(text))
+    section = next(c for c in clauses if c.number == "9.")
+    assert section.heading == "Who owns what"
+    assert next(c for c in clauses if c.number == "9.1").parent == section.id
+    assert next(c for c in clauses if c.number == "10.").heading is None

@@ -22,6 +22,12 @@ def test_one_sided_cue_finds_one_sided_terms(text: str) -> None:
     assert one_sided_cue(text) is not None
 
 
+def test_one_sided_cue_knows_the_vendor_by_its_short_name() -> None:
+    promise = "Ploverleaf will not sell Customer Data or use it for benchmarking."
+    assert one_sided_cue(promise) is not None  # "Ploverleaf" alone names no party
+    assert one_sided_cue(promise, vendor="Ploverleaf") is None
+
+
 @pytest.mark.parametrize("text", [
     "We will deliver the licence keys electronically within five business days after the Effective Date.",
     "You will name one person who can approve the Work on your behalf.",
@@ -30,6 +36,12 @@ def test_one_sided_cue_finds_one_sided_terms(text: str) -> None:
     "Either party may seek an injunction, without posting a bond, to stop a breach of this clause.",
     "Item | Quantity | Unit price\nPlatform licence | 400 users | $90.00",
     "The Supplier shall sell and deliver the Products ordered in each Release.",
+    # the vendor's own promises
+    "Vendor will not sell Customer Data, use it to train machine-learning models, or use it for benchmarking.",
+    "We'll remove your name from any benchmark or insight that we show to other clients.",
+    # a suspension kept to an urgent danger, with the customer's safeguards
+    "Vendor may suspend a User's access if that User's activity poses an imminent threat to the security of the "
+    "Service, provided that Vendor notifies Customer promptly and restores access as soon as the threat is resolved.",
 ])
 def test_one_sided_cue_lets_routine_and_mutual_terms_pass(text: str) -> None:
     assert one_sided_cue(text) is None

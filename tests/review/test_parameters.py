@@ -684,6 +684,32 @@ def test_parameters_auto_renewal(text: str, value: bool | None) -> None:
     ("increase_capped", "Our rates and fixed fees in an SOW do not change during that SOW unless a signed change "
                         "request changes them.", None),
     ("increase_capped", "5.7 Renewal Pricing. At the start of each Renewal Term, Vendor may adjust the Fees.", False),
+    ("increase_capped", "The Support Fees for each renewal shall equal twenty percent (20%) of the list license fee "
+                        "then published by Licensor.", False),  # a share of the vendor's own price
+    ("customer_liability_capped", "Customer's obligation to pay the Fees, and Customer's liability for any breach of "
+                                  "this Agreement, shall not be subject to the limitation of liability in 12.2.",
+     False),
+    ("customer_liability_capped", "The limits do not apply to Customer's obligation to pay the Fees.", True),
+    ("vendor_ip_indemnity", "Licensor shall defend Customer against any claim by a third party alleging that the "
+                            "Licensed Software infringes any patent or copyright.", True),
+    ("vendor_ip_indemnity", "Customer shall indemnify Vendor against any claim that Customer Data infringes a third "
+                            "party's rights.", None),
+    ("vendor_ip_indemnity", "Vendor shall have no obligation to defend or indemnify Customer against claims of "
+                            "infringement.", False),
+    ("hiring_fee", "If you end an SOW early, you'll pay us an early-exit fee equal to fifty percent (50%) of the "
+                   "retainer fees for the rest of its term.", None),
+    ("customer_liquidated_damages", "If you end an SOW before the end of its term, you'll pay us an early-exit fee "
+                                    "equal to fifty percent (50%) of the retainer fees that would have been payable "
+                                    "for the rest of that SOW's term.", True),
+    ("non_solicit_mutual", "For twelve (12) months after it ends, you won't solicit or hire any Vendor employee.",
+     False),
+    ("customer_fm_termination_right", "If such an event stops either of us from performing an SOW for more than "
+                                      "thirty (30) days, either of us can end that SOW by written notice.", True),
+    ("vendor_may_change_terms", "Wrenfield may not change the Agreement by posting revised terms or by notice.", None),
+    ("data_breach_carve_out", "Any liability of Vendor arising from a Personal Data Breach shall count towards and be "
+                              "subject to the aggregate cap, and shall not be treated as excluded from it.", False),
+    ("breach_notice_time_stated", "Vendor shall notify the Customer of any Personal Data Breach without undue delay "
+                                  "and in any event within the Notification Window.", None),
 ])
 def test_parameters_commitments_read_from_their_own_sentence(name: str, text: str, value: object) -> None:
     found = read_parameters([name], text)

@@ -501,6 +501,10 @@ def test_terms_parties_basic() -> None:
          'Lifeway and Individual are collectively referred to as the "parties."', ["Lifeway Foods, Inc.",
                                                                                    "Ludmila Smolyansky"],
          ["Lifeway", "Individual"]),
+        ('This Subscription Agreement (the "Agreement") is entered into on the date of the last signature below (the '
+         '"Effective Date") by Ploverleaf Software LLC, a California limited liability company ("Ploverleaf"), and '
+         'Duncliffe Building Services, Inc., a Pennsylvania corporation ("Customer").',
+         ["Ploverleaf Software LLC", "Duncliffe Building Services, Inc."], ["Ploverleaf", "Customer"]),
     ],
 )
 def test_terms_parties_variations(text: str, names: list[str], aliases: list[str]) -> None:
