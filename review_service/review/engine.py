@@ -586,9 +586,16 @@ def _whole_draft_positions(clauses: list[Clause], matches: list[ClauseMatch], de
         if not read_parameters(["cap_months_of_fees", "cap_fixed_amount"], liability):
             return None  # no cap to carve data breaches out of
         if read_parameters(["data_breach_carve_out"], liability) or any(_excludes_data_breaches(c.text)
-                                                                        for c in clauses):
+                                                                        for c in clauses) or carved_by_reference():
             return None
         return first_of("limitation_of_liability")
+
+    def carved_by_reference() -> bool:
+        # unless a clause about the cap says data breaches stay under it ("Notwithstanding 12.3(c), ...")
+        limits = [c for t in ("limitation_of_liability", "consequential_damages") for c in typed.get(t, [])]
+        return _carves_out_a_data_section(clauses, matches, limits) and not any(
+            r.value is False for c in clauses if _ABOUT_THE_CAP.search(c.text)
+            for r in read_parameters(["data_breach_carve_out"], c.text))
 
     def early_exit_sum() -> Clause | None:
         return next((c for c, m in zip(clauses, matches, strict=True) if m.substantive
@@ -625,7 +632,7 @@ def _whole_draft_positions(clauses: list[Clause], matches: list[ClauseMatch], de
          lambda: stated_anywhere("customer_convenience_termination")),
         ("limitation_of_liability", "data_breach_carve_out",
          lambda: any(r.value is True for r in read_parameters(["data_breach_carve_out"], liability))
-         or any(_excludes_data_breaches(c.text) for c in clauses)),
+         or any(_excludes_data_breaches(c.text) for c in clauses) or carved_by_reference()),
         ("force_majeure", "customer_fm_termination_right",
          lambda: bool(typed.get("force_majeure")) and no_force_majeure_exit() is None),
         ("information_security", "security_commitment", lambda: stated_anywhere("security_commitment")),
@@ -772,6 +779,44 @@ _DATA_BREACH = re.compile(r"data (?:breach|protection|security)|personal data|se
                           r"unauthori[sz]ed (?:access|disclosure)", re.I)
 _EXCEPTION = re.compile(r"not (?:apply|be subject|limit)|shall not limit|nothing in this [^.;]{0,40}limits?|unlimited|"
                         r"uncapped|excluded from|carve|not (?:be )?(?:subject to|limited by)", re.I)
+
+
+# "The limits do not apply to ... a breach of Section 7", Section 7 being "Confidentiality and personal data": a
+# carve-out by number of a section about personal data is a data-breach carve-out.
+_SECTION_REF = re.compile(r"\b(?:sections?|clauses?|terms?|articles?|paragraphs?)\s+(\d+(?:\.\d+)*)((?:\s*(?:,|and|or)\s*"
+                          r"(?:sections?|clauses?|terms?)?\s*\d+(?:\.\d+)*)*)", re.I)
+_NOT_LIMITED = re.compile(r"(?:do|does|shall|will) not apply|(?:don|doesn|won)['’]t apply|neither limit applies|"
+                          r"not (?:limit|be subject)|excluded from|except", re.I)
+_ABOUT_THE_CAP = re.compile(r"\b(?:cap|limit|limitation)s?\b", re.I)
+_ABOUT_DATA = re.compile(r"personal (?:data|information)|data (?:protection|security|privacy)|privacy|"
+                         r"security (?:incident|breach)|information security|(?:customer|client) data|"
+                         r"(?:erase|delete|wipe)\w* (?:any |the |all )?(?:\w+ )?data", re.I)
+
+
+def _carves_out_a_data_section(clauses: list[Clause], matches: list[ClauseMatch], liability: list[Clause]) -> bool:
+    by_number = {c.number.rstrip(".").lower(): c for c in clauses if c.number}
+    kids: dict[str, list[Clause]] = {}
+    for c in clauses:
+        if c.parent:
+            kids.setdefault(c.parent, []).append(c)
+    type_of = {c.id: m.clause_type for c, m in zip(clauses, matches, strict=True)}
+
+    def about_data(c: Clause, depth: int = 0) -> bool:
+        if type_of.get(c.id) in ("data_protection", "information_security") or _ABOUT_DATA.search(
+                f"{c.heading or ''} {c.text[:400]}"):
+            return True
+        return depth < 2 and any(about_data(k, depth + 1) for k in kids.get(c.id, []))
+
+    for clause in liability:
+        for a, b in t.sentence_spans(clause.text):
+            sentence = clause.text[a:b]
+            if not _NOT_LIMITED.search(sentence):
+                continue
+            for m in _SECTION_REF.finditer(sentence):
+                numbers = [m.group(1), *re.findall(r"\d+(?:\.\d+)*", m.group(2) or "")]
+                if any(n in by_number and by_number[n] is not clause and about_data(by_number[n]) for n in numbers):
+                    return True
+    return False
 
 
 def _excludes_data_breaches(text: str) -> bool:

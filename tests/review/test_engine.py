@@ -442,3 +442,22 @@ def test_engine_a_limit_is_broken_only_by_a_number(reviewer) -> None:
     assert "warranties.warranty_period_too_short" not in _flags(reviewer, "14. Warranties", body, "warranties")
     short = body.replace("ninety days", "thirty days")
     assert "warranties.warranty_period_too_short" in _flags(reviewer, "14. Warranties", short, "warranties")
+
+
+def test_engine_a_carve_out_by_section_number_of_a_data_section(reviewer) -> None:
+    """"The limits do not apply to a breach of Section 7", Section 7 being about personal data, carves data breaches
+    out of the cap; a later clause keeping data breaches under the cap still overrides it."""
+    text = ("SERVICES AGREEMENT\n\n7. Confidentiality and personal data\n\n7.1 Each of us will keep the other's "
+            "confidential information secret.\n\n7.2 We will process personal information only on your "
+            "instructions.\n\n9. Limits on liability\n\n9.1 Each party's total liability is limited to the fees "
+            "paid in the twelve (12) months before the claim.\n\n9.2 The limits in Section 9.1 do not apply to a "
+            "breach of Section 7 or to gross negligence.\n")
+    rule = "limitation_of_liability.no_data_breach_carve_out"
+    rules = {d.rule for d in reviewer.review(_document(text), contract_type="services", value=50_000,
+                                             personal_data=True).deviations}
+    assert rule not in rules
+    kept = text + ("\n9.3 Notwithstanding Section 9.2, liability for any security incident remains subject to the "
+                   "limit in Section 9.1.\n")
+    rules = {d.rule for d in reviewer.review(_document(kept), contract_type="services", value=50_000,
+                                             personal_data=True).deviations}
+    assert rule in rules
