@@ -228,6 +228,8 @@ class RedFlag(_Model):
     # "arbitrat" covers arbitration and arbitrator). A clause with none of them is not in this position however
     # close its wording: a plain choice of courts is not an arbitration seat. Empty: no such test.
     cues: list[Text] = Field(default_factory=list)
+    # A second set of words, one of which must be there too: the deliverables (cues) and their owning (also).
+    also: list[Text] = Field(default_factory=list)
     # The party the position gives a right to. A clause whose cued sentences all give it to the other party
     # alone ("You may terminate for convenience") is not in this position ("We may terminate for convenience").
     holder: Literal["vendor", "customer"] | None = None
@@ -238,13 +240,14 @@ class RedFlag(_Model):
             raise ValueError("a red flag with a holder needs cues: the words of the right it holds")
         for variant in self.texts:
             if not self.stated_in(variant.text):
-                raise ValueError(f"example text ({variant.style}) has none of the cues {self.cues}: the red flag "
-                                 "could never be found in its own example")
+                raise ValueError(f"example text ({variant.style}) has none of the cues {self.cues} (or of "
+                                 f"{self.also}): the red flag could never be found in its own example")
         return self
 
     def stated_in(self, text: str) -> bool:
-        """Whether ``text`` has one of the cues (always, when the flag has none)."""
-        return not self.cues or any(re.search(r"\b" + re.escape(cue), text, re.IGNORECASE) for cue in self.cues)
+        """Whether ``text`` has one of the cues and one of the ``also`` words (always, for a list left empty)."""
+        return all(not words or any(re.search(r"\b" + re.escape(w), text, re.IGNORECASE) for w in words)
+                   for words in (self.cues, self.also))
 
 
 class Requirement(_Model):

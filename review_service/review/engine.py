@@ -44,6 +44,7 @@ from review_service.review.parameters import (
     STILL_CAPPED,
     VENDOR,
     Reading,
+    customer_is_auditor,
     read_parameters,
     right_held_by,
 )
@@ -303,6 +304,7 @@ class Reviewer:
         ("minimum_commitment", "customer_liquidated_damages", None),
         ("minimum_commitment", "customer_volume_commitment", None),
         ("termination", "vendor_convenience_notice_days", None),
+        ("price_changes", "increase_capped", re.compile(r"\b(?:price|fee|charge|rate)s?\b|\bpricing\b", re.I)),
     )
 
     def _placed_by_their_words(self, clauses: list[Clause], matches: list[ClauseMatch]) -> list[ClauseMatch]:
@@ -341,8 +343,8 @@ class Reviewer:
         if match.position is None:
             return [], {}  # part of its parent's clause, judged there
         ct = self.library.clause_type(match.clause_type)
-        if ct.boilerplate:
-            return [], {}
+        if ct.boilerplate or (ct.id == "audit_rights" and customer_is_auditor(clause.text)):
+            return [], {}  # (POLICY.md's audit row is the vendor auditing the customer, not a DPA's audit right)
         if ct.policy_row is None and not ct.parameters and not ct.red_flags:
             outside = playbook.outside_policy
             return [Deviation(clause.id, ct.id, outside.reason, "outside_policy", outside.severity,
@@ -625,6 +627,11 @@ def _whole_draft_positions(clauses: list[Clause], matches: list[ClauseMatch], de
     def stated_anywhere(name: str, value: bool = True) -> bool:
         return any(r.value is value for c in clauses for r in read_parameters([name], c.text))
 
+    def breach_notices() -> list[str]:
+        """The sentences of the draft that promise to report a breach of data or security."""
+        return [c.text[a:b] for c in clauses if _BREACH_WORDS.search(c.text) for a, b in t.sentence_spans(c.text)
+                if _BREACH_WORDS.search(c.text, a, b) and _NOTICE_WORDS.search(c.text, a, b)]
+
     # A position the draft holds somewhere overrules a clause that, read alone, lacks it: "12.3 Termination does
     # not affect accrued rights" reads like the red flag "no convenience right" while 12.2 gives that right.
     held_elsewhere: tuple[tuple[str, str, Callable[[], bool]], ...] = (
@@ -637,10 +644,14 @@ def _whole_draft_positions(clauses: list[Clause], matches: list[ClauseMatch], de
          lambda: bool(typed.get("force_majeure")) and no_force_majeure_exit() is None),
         ("information_security", "security_commitment", lambda: stated_anywhere("security_commitment")),
         ("indemnification", "vendor_ip_indemnity", lambda: stated_anywhere("vendor_ip_indemnity")),
+        # the customer owns the deliverables (6.1), and nothing says the vendor does: "Consultant retains its own
+        # materials" (6.2) reads like the red flag but is the standard position
+        ("intellectual_property", "customer_owns_deliverables", lambda: stated_anywhere("customer_owns_deliverables")
+         and not stated_anywhere("customer_owns_deliverables", False)),
         # a time to report a breach read anywhere, a defined "Notification Window" included, is a time stated
         ("data_protection", "breach_notice_time_stated", lambda: any(
             d.rule == _limit_rule(library, "data_protection", "breach_notice_hours") for d in deviations)
-         or any(r.value is not None for c in clauses for r in read_parameters(["breach_notice_hours"], c.text))),
+         or any(r.value is not None for s in breach_notices() for r in read_parameters(["breach_notice_hours"], s))),
         # a successor exception in another assignment clause
         ("assignment", "customer_consent_in_merger", lambda: stated_anywhere("customer_consent_in_merger", False)),
     )
@@ -662,7 +673,7 @@ def _whole_draft_positions(clauses: list[Clause], matches: list[ClauseMatch], de
                 sentence = c.text[a:b]
                 if not (_BREACH_WORDS.search(sentence) and _NOTICE_WORDS.search(sentence)):
                     continue
-                if t.durations(sentence) or any(h.value is not None for h in t.hours(sentence)):
+                if read_parameters(["breach_notice_hours"], sentence):
                     return None
                 if untimed is None and read_parameters(["breach_notice_time_stated"], sentence):
                     untimed = c
@@ -783,8 +794,8 @@ _EXCEPTION = re.compile(r"not (?:apply|be subject|limit)|shall not limit|nothing
 
 # "The limits do not apply to ... a breach of Section 7", Section 7 being "Confidentiality and personal data": a
 # carve-out by number of a section about personal data is a data-breach carve-out.
-_SECTION_REF = re.compile(r"\b(?:sections?|clauses?|terms?|articles?|paragraphs?)\s+(\d+(?:\.\d+)*)((?:\s*(?:,|and|or)\s*"
-                          r"(?:sections?|clauses?|terms?)?\s*\d+(?:\.\d+)*)*)", re.I)
+_SECTION_REF = re.compile(r"\b(?:sections?|clauses?|terms?|articles?|paragraphs?)\s+(\d+(?:\.\d+)*)"
+                          r"((?:\s*(?:,|and|or)\s*(?:sections?|clauses?|terms?)?\s*\d+(?:\.\d+)*)*)", re.I)
 _NOT_LIMITED = re.compile(r"(?:do|does|shall|will) not apply|(?:don|doesn|won)['’]t apply|neither limit applies|"
                           r"not (?:limit|be subject)|excluded from|except", re.I)
 _ABOUT_THE_CAP = re.compile(r"\b(?:cap|limit|limitation)s?\b", re.I)
@@ -1030,12 +1041,22 @@ def _quantity_definitions(clauses: list[Clause]) -> tuple[Definition, ...]:
     Target", "until the end of the Confidentiality Period") is read with them."""
     found = []
     for c in clauses:
-        if c.kind in ("title", "signature") or "mean" not in c.text:
+        if c.kind in ("title", "signature"):
             continue
-        for m in _DEFINES.finditer(c.text):
-            if _states_quantity(m.group(0)) or "anniversary" in m.group(0).lower():
-                found.append(Definition(m.group(1).strip(), c.start + m.start(), m.group(0)))
+        if "mean" in c.text:
+            for m in _DEFINES.finditer(c.text):
+                if _states_quantity(m.group(0)) or "anniversary" in m.group(0).lower():
+                    found.append(Definition(m.group(1).strip(), c.start + m.start(), m.group(0)))
+        if "Item" in c.text:  # a schedule of details: "Item 8. Liability Cap" over its value, used by either name
+            for m in _DETAILS_ITEM.finditer(c.text):
+                if _states_quantity(m.group("value")):
+                    at, words = c.start + m.start("term"), m.group(0)[m.start("term") - m.start():]
+                    found += [Definition(m.group("term").strip(), at, words), Definition(f"Item {m.group('n')}", at,
+                                                                                           words)]
     return tuple(found)
+
+
+_DETAILS_ITEM = re.compile(r"(?m)^Item\s+(?P<n>\d{1,2})\.?[ \t]+(?P<term>[A-Z][^\n]{1,50})\n(?P<value>[^\n]+)")
 
 
 def _read_in_definitions(clause: Clause, text: str, unread: list[str],

@@ -59,20 +59,24 @@ _MUTUAL = re.compile(r"\b(?:each|either|neither|both)\s+(?:party|parties|of\s+us
 # the vendor is not its subject; any other cue, when the vendor promises not to ("We will not suspend").
 _RESTRAINT = re.compile(r"benchmark|comparative|disparag|critici", re.IGNORECASE)
 _VENDOR_WORDS = r"we|our|us|vendor|supplier|provider|licensor|contractor|consultant|agency|seller"
+_CUSTOMER_WORDS = re.compile(r"\b(?:customer|client|buyer|purchaser|licensee|subscriber|you|your|recipient|"
+                             r"evaluating party|receiving party)\b", re.IGNORECASE)
 _MODAL = re.compile(r"\b(?:will|shall|may|must|can|cannot)\b|['’]ll\b|\bwon['’]t\b", re.IGNORECASE)
 
 
 def _vendors_own_promise(head: str, cue: str, vendor: str | None) -> bool:
-    """Whether the sentence up to ``cue`` (``head``) is the vendor promising something."""
-    modal = _MODAL.search(head)
-    if modal is None:
+    """Whether the sentence up to ``cue`` (``head``) is the vendor promising something: a promise not to do it
+    by anyone but the customer ("Corvane ... shall not use it to train"), or a restraint word in what the vendor
+    undertakes ("We'll remove your name from any benchmark")."""
+    modals = list(_MODAL.finditer(head))
+    if not modals:
         return False
-    subject = re.split(r"[,;:]", head[:modal.start()])[-1]
+    subject = re.split(r"[,;:]", head[:modals[0].start()])[-1]
+    last = modals[-1]
+    if re.search(r"\bnot\b|n['’]t\b|\bnever\b", head[last.start():last.end() + 6], re.IGNORECASE):
+        return not _CUSTOMER_WORDS.search(subject)
     names = _VENDOR_WORDS + (f"|{re.escape(vendor)}" if vendor else "")
-    if not re.search(rf"\b(?:{names})\b", subject, re.IGNORECASE):
-        return False
-    return bool(_RESTRAINT.match(cue) or re.search(r"\bnot\b|n['’]t\b|\bnever\b", head[modal.start():modal.end() + 6],
-                                                  re.IGNORECASE))
+    return bool(_RESTRAINT.match(cue)) and bool(re.search(rf"\b(?:{names})\b", subject, re.IGNORECASE))
 
 
 # A suspension kept to an urgent danger and hedged with the customer's safeguards ("if a User's activity poses an
@@ -87,6 +91,12 @@ def _hedged_suspension(sentence: str, cue: str) -> bool:
     return bool(_SUSPENSION.match(cue) and _URGENT.search(sentence) and len(_SAFEGUARD.findall(sentence)) >= 2)
 
 
+# Title kept, or a security interest taken, only until the goods are paid for is the ordinary seller's protection.
+def _until_paid(text: str, cue: str) -> bool:
+    return bool(re.match(r"security|lien", cue, re.IGNORECASE)) and bool(
+        re.search(r"(?:until|upon|on)\s+(?:\w+\s+){0,3}?(?:payment|paid)\s+in\s+full", text, re.IGNORECASE))
+
+
 def _first_one_sided(pattern: re.Pattern[str], text: str, vendor: str | None = None) -> re.Match[str] | None:
     spans: list[tuple[int, int]] | None = None  # found only when a cue is: most clauses have none
     for found in pattern.finditer(text):
@@ -95,7 +105,7 @@ def _first_one_sided(pattern: re.Pattern[str], text: str, vendor: str | None = N
         if _MUTUAL.search(text, a, found.start()) or _vendors_own_promise(text[a:found.start()], found.group(0),
                                                                           vendor):
             continue
-        if not _hedged_suspension(text[a:b], found.group(0)):
+        if not _hedged_suspension(text[a:b], found.group(0)) and not _until_paid(text, found.group(0)):
             return found
     return None
 

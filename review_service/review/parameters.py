@@ -95,6 +95,15 @@ def _warranty_period(sentence: str, d: t.Duration) -> bool:
     return not _REMEDY_TIME.search(sentence[max(0, d.start - 120):d.start])
 
 
+def _warranty_days(text: str) -> Reading | None:
+    """The warranty period; in a clause that warrants, also the time to report defects ("Seller warrants the
+    workmanship. Any defect notified within sixty (60) days after completion shall be corrected")."""
+    cue = r"warrant|guarantee|\bpromise"
+    if re.search(r"warrant|guarantee", text, re.I):
+        cue += r"|\bdefect[^.;]{0,80}\b(?:notif|report)"
+    return _durations_in(text, cue, r"disclaim", pick=min, worded=_warranty_period)
+
+
 def _time_to_pay(sentence: str, d: t.Duration) -> bool:
     return bool(_PAY_BEFORE.search(sentence[max(0, d.start - 24):d.start]) or _PAY_AFTER.search(sentence[d.end:]))
 
@@ -208,6 +217,13 @@ def _breach_time_stated(text: str) -> Reading | None:
     for offset, sentence in _cued(text, _BREACH_NOTICE):
         if not re.search(r"breach|incident|unauthori[sz]ed|security", sentence, re.I):
             continue
+        times = [d.end for d in t.durations(sentence)] + [h.end for h in t.hours(sentence) if h.value is not None]
+        late = [_LATE_CLOCK.search(sentence[end:]) for end in times]
+        if times and all(late):
+            m, end = late[0], times[0]
+            assert m is not None
+            a, b = end + m.start("clock"), end + m.end()
+            return Reading("", False, offset + a, offset + b, sentence[a:b])
         if t.durations(sentence) or any(h.value is not None for h in t.hours(sentence)) or re.search(
                 r"\bwithin (?:the )?[A-Z][\w-]*(?: [A-Z][\w-]*)*", sentence):
             return None  # a time, or one defined elsewhere ("within the Notification Window")
@@ -225,8 +241,8 @@ _VENDOR_PRICES = re.compile(
     r"(?:sole |absolute )?discretion|then[- ](?:current|prevailing|applicable|effective|existing) (?:[\w-]+ ){0,2}"
     + _PRICES + r"|\b(?:list|standard|published) (?:[\w-]+ ){0,2}(?:" + _PRICES + r") (?:then )?(?:in effect|"
     r"prevailing|in force|applicable|published)\b|\bprice list (?:then )?in effect\b|"
-    r"\b(?:" + _PRICES + r") (?:then )?(?:in effect|prevailing|in force) "
-    r"at (?:that|the) time\b|without (?:limit|cap)|any amount", re.I)
+    r"\b(?:" + _PRICES + r") (?:then )?(?:in effect|prevailing|in force) (?:on the date of|"
+    r"at (?:that|the) time\b)|without (?:limit|cap)|any amount", re.I)
 
 
 # A percentage added to a price index ("CPI plus 2%", "RPI + 3%", "the rise in the index plus two per cent") is
@@ -380,8 +396,6 @@ _STAYS_RESPONSIBLE = re.compile(
 
 _MUTUAL = re.compile(r"\b(?:each|either|neither) party\b|\bboth parties\b|\bmutual(?:ly)?\b|"
                      r"\bthe parties'?\b|\beach of the parties\b|\b(?:each|either|neither|both) of (?:us|our)\b", re.I)
-_CUSTOMER_DATA = re.compile(r"\b(?:customer|client|your|buyer|licensee|subscriber)(?:'s)? (?:data|content|information|"
-                            r"materials)\b|\bpersonal data\b|\bcustomer data\b", re.I)
 
 
 def _first(pattern: re.Pattern[str], text: str, value: bool) -> Reading | None:
@@ -525,7 +539,8 @@ def _all_warranties_disclaimed(text: str) -> Reading | None:
         return Reading("", True, as_is.start(), as_is.end(), as_is.group(0))
     partial = re.search(r"apart from|except (?:as|for) (?:expressly|specifically|the)|other than (?:the|those)|"
                         r"save (?:as|for)|except as (?:expressly )?(?:set (?:forth|out)|provided|stated)|"
-                        r"in lieu of all other|(?:all|no) other (?:warranties|representations|conditions)", text, re.I)
+                        r"in lieu of all other|(?:all|no|any) other (?:\w+ ){0,2}(?:warranties|representations|"
+                        r"conditions|terms)", text, re.I)
     if partial and not as_is:
         return Reading("", False, partial.start(), partial.end(), partial.group(0))
     if not _WARRANTY_DISCLAIMER.search(text):
@@ -545,12 +560,15 @@ def _broad_customer_indemnity(text: str) -> Reading | None:
     """True when the customer must indemnify for any use of the service; False when the clause has the customer
     indemnify nothing, or only for its own breach, data or content."""
     for offset, sentence in _cued(text, re.compile(r"indemnif|defend|hold harmless", re.I)):
-        subject = re.split(r"\b(?:shall|will|agrees? to|must)\b|['’]ll\b", sentence, maxsplit=1)[0]  # "We'll"
+        # the party before the verb: "We'll defend", "Tallowood indemnifies the Customer"
+        subject = re.split(r"\b(?:shall|will|agrees? to|must)\b|['’]ll\b|\b(?:indemnifies|defends|holds harmless)\b",
+                           sentence, maxsplit=1)[0]
         if not CUSTOMER.search(subject) or EITHER.search(subject):
             continue
         broad = re.search(r"any (?:and all )?(?:use|claims?|losses)[^.;]{0,60}\b(?:use|access|service)|"
                           r"arising (?:out of|from)[^.;]{0,40}\buse\b", sentence, re.I)
-        if broad:
+        if broad and not re.search(r"\b(?:data|content|materials)\b", broad.group(0), re.I):
+            # (claims about the customer's own data, "or Vendor's use of it", are the standard position)
             return Reading("", True, offset + broad.start(), offset + broad.end(), broad.group(0))
     return Reading("", False, 0, 0, "")
 
@@ -707,28 +725,41 @@ _CUSTOMER_OWNS_DATA = re.compile(r"\b(?:the )?(?:customer|client|you|licensee|bu
                                  r"will own)\b[^.;]{0,80}\b(?:data|content)\b", re.I)
 
 
+# A notice time whose clock starts when the vendor's own assessment ends ("within 72 hours after completing its
+# assessment", the assessment taking up to 30 days) is no time from becoming aware of the breach.
+_LATE_CLOCK = re.compile(r"^[^.;]{0,20}?\b(?P<clock>after) (?:completing|the completion of|concluding|"
+                         r"the conclusion of|finishing) (?:its|an|the|any|that) (?:\w+ )?"
+                         r"(?:assessment|investigation|review|analysis)", re.I)
+
+
 def _breach_hours(text: str) -> Reading | None:
     for offset, sentence in _cued(text, _BREACH_NOTICE):
         for h in t.hours(sentence):
-            if h.value is not None:
+            if h.value is not None and not _LATE_CLOCK.search(sentence[h.end:]):
                 return Reading("", h.value, offset + h.start, offset + h.end, h.text)
         for d in t.durations(sentence):
-            return Reading("", round(d.days * 24, 1), offset + d.start, offset + d.end, d.text)
+            if not _LATE_CLOCK.search(sentence[d.end:]):
+                return Reading("", round(d.days * 24, 1), offset + d.start, offset + d.end, d.text)
     return None
 
 
 _CUSTOMER_AUDITS = re.compile(r"\baudits? (?:by|conducted by) (?:the )?(?:customer|client|you|licensee|buyer)\b|"
-                              r"\b(?:customer|client|you|licensee|buyer)\b[^.;]{0,30}\b(?:may|can|is entitled to|"
-                              r"has the right to) audit\b", re.I)
+                              r"\b(?:customer|client|you|licensee|buyer)\b[^.;]{0,60}\b(?:may|can|is entitled to|"
+                              r"has the right to) (?:audit|inspect|visit)\b", re.I)
+_VENDOR_AUDITS = re.compile(r"\b(?:vendor|supplier|provider|licensor|we)\b[^.;]{0,30}\b(?:may|shall be entitled to|"
+                            r"has the right to) (?:audit|inspect|verify)", re.I)
+
+
+def customer_is_auditor(text: str) -> bool:
+    """The customer auditing the vendor (a DPA's audit right) is not row 15, the vendor auditing the customer."""
+    return bool(_CUSTOMER_AUDITS.search(text)) and not _VENDOR_AUDITS.search(text)
 _ON_DEMAND = re.compile(r"\b(?:at any time|from time to time|on demand|upon request|as often as)\b", re.I)
 _PAID = re.compile(r"\b(?:pay|repay|reimburse|refund)\w*\b[^.;]{0,60}$", re.I)
 
 
 def _audits_per_year(text: str) -> Reading | None:
-    if _CUSTOMER_AUDITS.search(text) and not re.search(r"\b(?:vendor|supplier|provider|licensor|we)\b[^.;]{0,30}"
-                                                      r"\b(?:may|shall be entitled to|has the right to) (?:audit|"
-                                                      r"inspect|verify)", text, re.I):
-        return None  # the customer auditing the vendor (a DPA's audit right) is not row 15
+    if customer_is_auditor(text):
+        return None
     # "reimburse the costs on demand" says when a sum is paid, not how often audits happen
     m = next((m for m in _ON_DEMAND.finditer(text) if not _PAID.search(text, max(0, m.start() - 60), m.start())), None)
     if m and re.search(r"audit|inspect|verify", text, re.I):
@@ -760,8 +791,9 @@ def _audit_cost_on_customer(text: str) -> Reading | None:
     cost", "Licensor shall bear its own costs"). The payer is the party named in "at X's cost", else the one
     before the sentence's verb. The customer's own expense counts only when it is the audit's ("the cost of
     the audit"), not its record keeping. A cost that moves to the customer only when the audit finds it
-    under-licensed is left unread: the red-flag match sees that whole wording."""
-    if not _mentions(text, "audit", "inspect", "verif", "check"):
+    under-licensed is left unread: the red-flag match sees that whole wording. The customer paying for its own
+    audit of the vendor is not read either."""
+    if not _mentions(text, "audit", "inspect", "verif", "check") or customer_is_auditor(text):
         return None
     found = None
     for offset, sentence in _cued(text, _AUDIT_COST):
@@ -1005,9 +1037,9 @@ def _customer_owns_deliverables(text: str) -> Reading | None:
     return None
 
 
-_CUSTOMER_DATA = re.compile(r"(?:customer|client|your|its|such)\s+(?:personal\s+)?(?:data|content|information|"
-                            r"materials|records)|personal data|(?:call|meeting|end[- ]user) (?:audio|data|recordings|"
-                            r"content)|recordings|transcripts|usage data "
+_CUSTOMER_DATA = re.compile(r"\bservice data\b|(?:customer|client|your|its|such)\s+(?:personal\s+)?(?:data|content|"
+                            r"information|materials|records)|personal data|(?:call|meeting|end[- ]user) (?:audio|"
+                            r"data|recordings|content)|recordings|transcripts|usage data "
                             r"(?:relating to|of|about) (?:customer|you)", re.I)
 _OWN_PURPOSES = re.compile(r"\btrain\w*|machine learning|artificial intelligence|\bAI\b|\bmodels?\b|\bsell\w*|"
                            r"commerciali[sz]|benchmark|(?:its|our) own (?:business )?purposes|other customers|"
@@ -1154,7 +1186,7 @@ READERS: dict[str, Callable[[str], Reading | None]] = {
         s, r"\b(?:pay|paid|payable|due|invoice[sd]?|net)\b",
         r"late|overdue|past due|interest|\bdisputes?\b|\bdisputed\b|advance|refund", worded=_time_to_pay),
     "late_fee_percent_per_month": lambda s: _percent_in(
-        s, r"late|overdue|past due|interest|finance charge|unpaid", per_month=True),
+        s, r"\blate\b|overdue|past due|interest|finance charge|unpaid", per_month=True),  # not "any later SOW"
     "advance_payment_months": _advance_months,
     "breach_notice_time_stated": _breach_time_stated,
     "increase_capped": _increase_capped,
@@ -1188,8 +1220,7 @@ READERS: dict[str, Callable[[str], Reading | None]] = {
     "auto_renewal": _auto_renewal,
     "customer_consent_in_merger": _customer_consent_in_merger,
     "security_commitment": _security_commitment,
-    "warranty_days": lambda s: _durations_in(s, r"warrant|guarantee|\bpromise", r"disclaim", pick=min,
-                                             worded=_warranty_period),
+    "warranty_days": _warranty_days,
     "cgl_per_occurrence": lambda s: _money_in(s, r"general liability|\bCGL\b"),
     "cyber_eo_cover": lambda s: _money_in(
         s, r"cyber|errors and omissions|\bE&O\b|professional (?:indemnity|liability)|technology"),
@@ -1206,7 +1237,8 @@ READERS: dict[str, Callable[[str], Reading | None]] = {
     "fm_mutual": _fm_mutual,
     "non_solicit_mutual": _non_solicit_mutual,
     "hiring_fee": _hiring_fee,
-    "audit_notice_days": lambda s: _durations_in(s, r"audit|inspect", r"within .* after the audit", pick=min),
+    "audit_notice_days": lambda s: None if customer_is_auditor(s) else _durations_in(
+        s, r"audit|inspect", r"within .* after the audit", pick=min),
     "non_solicit_months": lambda s: _durations_in(s, r"solicit|hire|employ|engage", unit="months", pick=max),
     "fm_termination_after_days": lambda s: _durations_in(s, r"terminat|continues|lasts|persists|exceed", pick=max),
 }

@@ -461,3 +461,19 @@ def test_engine_a_carve_out_by_section_number_of_a_data_section(reviewer) -> Non
     rules = {d.rule for d in reviewer.review(_document(kept), contract_type="services", value=50_000,
                                              personal_data=True).deviations}
     assert rule in rules
+
+
+def test_engine_reads_a_schedule_of_details_by_item(reviewer) -> None:
+    """Australian paper states its cap in "Item 8. Liability Cap" of the details; clause 18.3 limits liability "to
+    the Liability Cap": three months' fees, below the playbook's twelve. A customer's own audit of the vendor, at
+    its cost and on twenty days' notice, is not the playbook's audit row."""
+    text = ("MANAGED SERVICES AGREEMENT\n\nDETAILS\n\nItem 8. Liability Cap\nFor each party, the total Fees paid or "
+            "payable in respect of the three (3) months immediately preceding the event giving rise to the "
+            "liability.\n\nAGREED TERMS\n\n18. LIABILITY\n\n18.3 Each party's total aggregate liability to the other "
+            "is limited to the Liability Cap.\n\n19. AUDIT\n\n19.1 Once in each Contract Year, on at least 20 Business "
+            "Days' notice, the Customer or an independent auditor appointed by it may audit the Supplier's compliance "
+            "with this agreement at the Customer's cost.\n")
+    review = reviewer.review(_document(text), contract_type="services", value=100_000)
+    rules = {d.rule for d in review.deviations}
+    assert "limitation_of_liability.cap_below_12_months" in rules
+    assert not {r for r in rules if r.startswith("audit_rights.")}

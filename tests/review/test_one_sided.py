@@ -23,7 +23,7 @@ def test_one_sided_cue_finds_one_sided_terms(text: str) -> None:
 
 
 def test_one_sided_cue_knows_the_vendor_by_its_short_name() -> None:
-    promise = "Ploverleaf will not sell Customer Data or use it for benchmarking."
+    promise = "Ploverleaf will remove Customer's name from any benchmark it publishes."
     assert one_sided_cue(promise) is not None  # "Ploverleaf" alone names no party
     assert one_sided_cue(promise, vendor="Ploverleaf") is None
 
@@ -42,6 +42,9 @@ def test_one_sided_cue_knows_the_vendor_by_its_short_name() -> None:
     # a suspension kept to an urgent danger, with the customer's safeguards
     "Vendor may suspend a User's access if that User's activity poses an imminent threat to the security of the "
     "Service, provided that Vendor notifies Customer promptly and restores access as soon as the threat is resolved.",
+    "Corvane shall use Pilot Data only to run the pilot, and shall not use it to train or improve its products.",
+    # title kept until the goods are paid for
+    "Until payment in full, Buyer grants Seller a purchase-money security interest in the Equipment.",
 ])
 def test_one_sided_cue_lets_routine_and_mutual_terms_pass(text: str) -> None:
     assert one_sided_cue(text) is None

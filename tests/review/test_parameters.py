@@ -710,6 +710,24 @@ def test_parameters_auto_renewal(text: str, value: bool | None) -> None:
                               "subject to the aggregate cap, and shall not be treated as excluded from it.", False),
     ("breach_notice_time_stated", "Vendor shall notify the Customer of any Personal Data Breach without undue delay "
                                   "and in any event within the Notification Window.", None),
+    # a clock that starts when the vendor's own assessment ends states no time from awareness
+    ("breach_notice_time_stated", "Vendor must notify the Customer of any Data Breach within 72 hours after "
+                                  "completing its assessment under clause 14.7.", False),
+    ("breach_notice_hours", "Vendor must notify the Customer of any Data Breach within 72 hours after completing its "
+                            "assessment under clause 14.7.", None),
+    ("increase_capped", "Equipment Shipped after that period shall be invoiced at Seller's prices in effect on the "
+                        "date of Shipment, and the balance payable shall be adjusted accordingly.", False),
+    ("warranty_days", "Seller warrants that the Installation Services will be performed in a workmanlike manner. Any "
+                      "defect that Buyer notifies to Seller within sixty (60) days after completion shall be corrected "
+                      "by Seller.", 60.0),
+    ("broad_customer_indemnity", "Tallowood indemnifies the Customer against any claim by a third party that the "
+                                 "Services infringe its rights.", False),
+    ("broad_customer_indemnity", "The Customer indemnifies Vendor against any claim by a third party that Customer "
+                                 "Data, or Vendor's use of it, infringes that third party's rights.", False),
+    ("late_fee_percent_per_month", "The hourly rates in any later Statement of Work will not exceed the preceding "
+                                   "rates by more than three percent (3%).", None),
+    ("audit_notice_days", "Once in each Contract Year, on at least 20 Business Days' notice, the Customer or an "
+                          "independent auditor appointed by it may audit the Supplier's compliance.", None),
 ])
 def test_parameters_commitments_read_from_their_own_sentence(name: str, text: str, value: object) -> None:
     found = read_parameters([name], text)
