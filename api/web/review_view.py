@@ -108,11 +108,18 @@ class Segment:
 
 def segments(text: str, clauses: list[dict[str, Any]], deviations: list[dict[str, Any]]) -> list[Segment]:
     """The document as clauses in reading order, each carrying its worst deviation's severity; the evidence of
-    the worst deviation is marked inside its clause."""
+    the worst deviation is marked inside its clause. A deviation belongs to its clause and to every clause its
+    evidence covers: a value read in a definition marks the definition, a flag for a section's unplaced items
+    colours each item."""
     by_clause: dict[str, list[dict[str, Any]]] = {}
     for d in deviations:
-        if d.get("clause_id"):
-            by_clause.setdefault(d["clause_id"], []).append(d)
+        ids = [d["clause_id"]] if d.get("clause_id") else []
+        evidence = d.get("evidence")
+        if evidence:
+            ids += [c["id"] for c in clauses if c["id"] not in ids
+                    and int(c["start"]) < evidence["end"] and evidence["start"] < int(c["end"])]
+        for clause_id in ids:
+            by_clause.setdefault(clause_id, []).append(d)
     out: list[Segment] = []
     pos = 0
     for c in sorted(clauses, key=lambda c: c["start"]):
@@ -126,10 +133,11 @@ def segments(text: str, clauses: list[dict[str, Any]], deviations: list[dict[str
         seg = Segment(text[start:end], clause_id=c["id"], heading=c.get("heading"),
                       clause_type=c.get("clause_type"), severity=severity,
                       deviation_ids=[d["id"] for d in devs if d.get("id") is not None])
-        evidence = devs[0].get("evidence") if devs else None
+        inside = [d["evidence"] for d in devs if d.get("evidence")
+                  and start <= d["evidence"]["start"] < d["evidence"]["end"] <= end]
+        evidence = inside[0] if inside else None
         # Mark the words that broke the rule; not a whole clause (a red flag's evidence often is one).
-        if evidence and start <= evidence["start"] < evidence["end"] <= end and \
-                evidence["end"] - evidence["start"] < 0.6 * (end - start):
+        if evidence and evidence["end"] - evidence["start"] < 0.6 * (end - start):
             a, b = evidence["start"] - start, evidence["end"] - start
             seg.parts = (seg.text[:a], seg.text[a:b], seg.text[b:])
         out.append(seg)

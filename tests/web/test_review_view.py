@@ -73,3 +73,14 @@ def test_plain_reasons_say_the_rule_the_conditions_and_the_deciding_deviations()
 def test_deviations_are_listed_worst_first_then_in_reading_order() -> None:
     later = {**PAYMENT, "id": 4, "clause_id": "c3"}
     assert [d["id"] for d in ordered_deviations([NOTE, later, PAYMENT, MISSING], CLAUSES)] == [3, 1, 4, 2]
+
+
+def test_segments_mark_evidence_that_lies_outside_the_deviations_own_clause() -> None:
+    """A value read in a definition (the law clause here stands in for one) colours and marks that clause too."""
+    law = _span("New York")
+    defined = {**PAYMENT, "id": 4, "clause_id": "c2", "rule": "governing_law.jurisdiction_not_allowed",
+               "evidence": {"text": "New York", "start": law[0], "end": law[1]}}
+    parts = {p.clause_id: p for p in segments(TEXT, CLAUSES, [defined])}
+    assert parts["c3"].severity == "medium" and parts["c3"].deviation_ids == [4]
+    assert parts["c3"].parts == ("2. Law. ", "New York", " law governs.")
+    assert parts["c2"].severity == "medium" and parts["c2"].parts is None  # its own clause: coloured, not marked
