@@ -281,20 +281,21 @@ def _increase_capped(text: str) -> Reading | None:
     """False when price increases are left to the vendor ("at its discretion", "then-current list price", "its
     standard rates in effect at the time of renewal") or follow an index plus a margin with no ceiling ("CPI
     plus 2%"); any other percentage in the clause leaves it undecided."""
-    for offset, _, sentence in _sentences(text):  # an index with a margin is a price change in any words
+    percentages = t.percentages(text)  # (a first look: sentences are split only where they can matter)
+    for offset, _, sentence in _sentences(text) if percentages else []:  # an index with a margin, in any words
         margins = _index_margins(sentence)
         if margins and not _CEILING.search(sentence):
             m = _INDEX_MARGIN.search(sentence[max(0, margins[0].start - 80):margins[0].start])
             start = max(0, margins[0].start - 80) + (m.start() if m else 0)
             return Reading("", False, offset + start, offset + margins[0].end, sentence[start:margins[0].end])
-    shares = [p for p in t.percentages(text) if _SHARE_OF_VENDOR_PRICE.match(text, p.end)]
-    if len(t.percentages(text)) > len(shares):
+    shares = [p for p in percentages if _SHARE_OF_VENDOR_PRICE.match(text, p.end)]
+    if len(percentages) > len(shares):
         return None  # a percentage that may be the cap: "no more than 3%"
     m = _VENDOR_PRICES.search(text)
     if m and re.search(r"increase|adjust|change|raise|modify|revis|vary|renew", text, re.I):
         return Reading("", False, m.start(), m.end(), m.group(0))
     # "The Supplier may review the Charges with effect from each anniversary": a revision with no index or limit
-    for offset, _, sentence in _sentences(text):
+    for offset, _, sentence in _sentences(text) if MAY_REPRICE.search(text) else []:
         m = MAY_REPRICE.search(sentence)
         if m and _party_before(sentence[:m.start()]) != "customer" and not re.search(
                 r"\b(?:index|indices|indexed)\b|\bCPI\b|\bRPI\b|%|percent", text, re.I):  # "Indexation" names none
@@ -1154,7 +1155,8 @@ def _vendor_may_change_terms(text: str) -> Reading | None:
     alone; otherwise undecided (the red-flag match judges other wording)."""
     if not _mentions(text, "chang", "modif", "amend", "updat", "revis", "vary", "continued use", "posted", "time to"):
         return None
-    for offset, _, sentence in _sentences(text):
+    # one search of the whole text first: splitting it into sentences costs far more
+    for offset, _, sentence in _sentences(text) if _CHANGES_ALONE.search(text) else []:
         if not _mentions(sentence, "chang", "modif", "amend", "updat", "revis", "vary", "continued use"):
             continue
         for found in _CHANGES_ALONE.finditer(sentence):
