@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import time
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
@@ -977,9 +978,15 @@ def _follow_references(clauses: list[Clause], matches: list[ClauseMatch]) -> lis
     "16.2 If either of us hires such a person in breach of 16.1, that party will pay a placement fee" is too short
     to place, but it completes 16.1 (non-solicitation): it takes 16.1's type and is assessed as a clause of that
     type, so its hiring fee is read. Only a single reference within the same top-level section counts ("Sections
-    7, 8 and 11 survive termination" names no one clause).
+    7, 8 and 11 survive termination" names no one clause). An item that names its own section ("11.5 How long.
+    Each of us must comply with this Section 11 ... for one (1) year afterwards") takes the type most of its
+    siblings share, when most of them share one.
     """
     by_number = {c.number.rstrip("."): i for i, c in enumerate(clauses) if c.number}
+    siblings: dict[str, list[int]] = {}
+    for i, c in enumerate(clauses):
+        if c.parent:
+            siblings.setdefault(c.parent, []).append(i)
     out = list(matches)
     for i, clause in enumerate(clauses):
         if not out[i].substantive or out[i].clause_type is not None or not clause.number:
@@ -988,6 +995,13 @@ def _follow_references(clauses: list[Clause], matches: list[ClauseMatch]) -> lis
         section = own.split(".")[0]
         named = {n for n in _CLAUSE_NUMBER.findall(clause.text[len(clause.number):])
                  if n != own and n.split(".")[0] == section and n in by_number}
+        if not named and clause.parent and re.search(rf"\b(?:this|these)\s+(?:section|clause|article)\s+{section}\b",
+                                                     clause.text, re.I):
+            types = Counter(out[j].clause_type for j in siblings.get(clause.parent, []) if j != i and out[j].substantive)
+            common, count = types.most_common(1)[0] if types else (None, 0)
+            if common is not None and count > sum(types.values()) / 2:
+                out[i] = replace(out[i], clause_type=common, position="non_standard", nearest_approved=None)
+            continue
         if len(named) != 1:
             continue
         j = by_number[named.pop()]

@@ -626,19 +626,36 @@ def _cap_mutual(text: str) -> Reading | None:
 # shall not be subject to the limitation". Its duty to pay the fees, excepted in most drafts, is not that.
 _CUSTOMER_EXCEPTED = re.compile(r"\b(?:Customer|Client|Buyer|Purchaser|Licensee|Subscriber|[Yy]our)(?:'s|’s)?\s+"
                                 r"(?:total\s+|entire\s+)?liabilit(?:y|ies)\s+(?:for|under|arising)\s+(?:any|all)\b")
+_CUSTOMER_UNLIMITED = re.compile(
+    r"\bnothing in this [^.;]{0,40}\blimits?\b[^.;]{0,80}?\b(?:your|(?:the )?(?:customer|client|licensee|buyer)['’]s) "
+    r"liabilit|\b(?:limits?|caps?)\b[^.;]{0,40}\bappl(?:y|ies) (?:only )?to [\w'’ ]{1,30}?liability only\b|"
+    r"\b(?:limits?|limitations?|caps?)\b[^.;]{0,40}\bfor the (?:sole |exclusive )?benefit of [\w'’ ]{1,30}?"
+    r"(?:alone|only)\b", re.I)
+_ONLY_PAYMENT_KEPT = re.compile(
+    r"\bnothing in this [^.;]{0,40}\blimits?\b[^.;]{0,30}?\b(?:your|(?:the )?(?:customer|client|licensee|buyer)['’]s) "
+    r"(?:obligations? to pay|payment obligations?)\b(?:(?!liabilit)[^.;]){0,60}\.", re.I)
 _NOT_CAPPED = re.compile(r"not (?:be )?(?:subject to|limited)|(?:shall|does|do|will) not apply|unlimited|uncapped",
                          re.I)
 
 
 def _customer_liability_capped(text: str) -> Reading | None:
-    """False when the customer's liability in general is excepted from the cap; otherwise as :func:`_cap_mutual`
-    reads the cap (a cap for both parties caps the customer too)."""
+    """False when the customer's liability in general is excepted from the cap, or said to be unlimited ("Nothing
+    in this Section 9 limits ... your liability to us", "The limit applies to Northgable's liability only"); True
+    when the cap binds both parties. A cap worded for the vendor alone is read as that (``cap_mutual``), not a
+    second time here: POLICY.md's two rows describe one position."""
     if "liabilit" in text.lower():
         for offset, sentence in _cued(text, _NOT_CAPPED):
             m = _CUSTOMER_EXCEPTED.search(sentence)
             if m:
                 return Reading("", False, offset + m.start(), offset + m.end(), m.group(0))
-    return _cap_mutual(text)
+        m = _CUSTOMER_UNLIMITED.search(text)
+        if m:
+            return Reading("", False, m.start(), m.end(), m.group(0))
+    m = _ONLY_PAYMENT_KEPT.search(text)
+    if m:  # "Nothing in this clause 13 shall limit the Customer's obligation to pay the Charges": the usual carve-out
+        return Reading("", True, m.start(), m.end(), m.group(0))
+    mutual = _cap_mutual(text)
+    return mutual if mutual is not None and mutual.value is True else None
 
 
 _DATA_LOSS = re.compile(r"data (?:breach|protection|security)|personal data|security (?:incident|breach)|"

@@ -40,8 +40,7 @@ def _document(text: str) -> Document:
         "payment_terms.payment_days_too_short",  # Net 15
         "payment_terms.late_fee_too_high",  # 1.5% a month
         "limitation_of_liability.cap_below_12_months",  # 3 months' fees
-        "limitation_of_liability.cap_protects_vendor_only",  # "NimbusDesk's aggregate liability"
-        "limitation_of_liability.customer_liability_uncapped",
+        "limitation_of_liability.cap_protects_vendor_only",  # "NimbusDesk's aggregate liability" (flagged once)
         "governing_law.jurisdiction_not_allowed",  # Texas
         "term_and_renewal.renewal_term_too_long",  # 24-month renewals
         "term_and_renewal.non_renewal_notice_too_long",  # 90 days' notice
@@ -477,3 +476,18 @@ def test_engine_reads_a_schedule_of_details_by_item(reviewer) -> None:
     rules = {d.rule for d in review.deviations}
     assert "limitation_of_liability.cap_below_12_months" in rules
     assert not {r for r in rules if r.startswith("audit_rights.")}
+
+
+def test_engine_a_cap_for_the_vendor_alone_is_one_finding(reviewer) -> None:
+    """"Supplier's total liability shall not exceed ..." is flagged once, as a cap that protects only the vendor;
+    the customer's liability is flagged as uncapped where the draft says so in words, and the customer's duty to
+    pay the fees kept outside the cap is the usual carve-out, not an uncapped liability."""
+    body = ("13.3 The Supplier's total aggregate liability shall not exceed the Charges paid in the twelve (12) "
+            "months before the claim.\n13.5 Nothing in this clause 13 shall limit the Customer's obligation to pay "
+            "the Charges.")
+    flags = _flags(reviewer, "13. LIABILITY", body, "limitation_of_liability")
+    assert "limitation_of_liability.cap_protects_vendor_only" in flags
+    assert "limitation_of_liability.customer_liability_uncapped" not in flags
+    said = body + "\n13.6 Nothing in this clause 13 limits the Customer's liability to the Supplier for any claim."
+    assert "limitation_of_liability.customer_liability_uncapped" in _flags(reviewer, "13. LIABILITY", said,
+                                                                         "limitation_of_liability")
