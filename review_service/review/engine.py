@@ -997,7 +997,8 @@ def _follow_references(clauses: list[Clause], matches: list[ClauseMatch]) -> lis
                  if n != own and n.split(".")[0] == section and n in by_number}
         if not named and clause.parent and re.search(rf"\b(?:this|these)\s+(?:section|clause|article)\s+{section}\b",
                                                      clause.text, re.I):
-            types = Counter(out[j].clause_type for j in siblings.get(clause.parent, []) if j != i and out[j].substantive)
+            types = Counter(out[j].clause_type for j in siblings.get(clause.parent, [])
+                            if j != i and out[j].substantive)
             common, count = types.most_common(1)[0] if types else (None, 0)
             if common is not None and count > sum(types.values()) / 2:
                 out[i] = replace(out[i], clause_type=common, position="non_standard", nearest_approved=None)
