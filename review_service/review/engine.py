@@ -257,13 +257,13 @@ class Reviewer:
             boilerplate = self.heading_decides(clause) if matches[i].substantive else None
             if boilerplate is not None:
                 matches[i] = ClauseMatch(boilerplate, "standard", 1.0, 1.0, None, None, True)
+        vendor = _vendor_short_name(clauses)
         matches = self._placed_by_their_words(clauses, _follow_references(clauses, _inherit_from_parents(clauses,
-                                                                                                       matches)))
+                                                                                                       matches)), vendor)
         t1 = time.perf_counter()
         if personal_data is None:
             personal_data = bool(_PERSONAL_DATA.search(doc.text))
         matches = self._required_found_in_unplaced(clauses, vectors, matches, contract_type, personal_data)
-        vendor = _vendor_short_name(clauses)
         definitions = _quantity_definitions(clauses)
         deviations: list[Deviation] = []
         clause_terms: list[dict[str, Any]] = []
@@ -296,48 +296,59 @@ class Reviewer:
     # fee for hiring staff a non-solicitation clause, one that lets the vendor change the terms a unilateral
     # change, one that makes the customer pay liquidated damages a minimum-commitment clause. Only a reading that
     # breaks the playbook places a clause this way.
-    # Each with the words (lower case) the clause must also hold ("name an engagement lead" is no use of the
-    # customer's name), which are also a cheap first look: this runs over every unplaced or loosely placed clause.
-    _TELLING_READINGS = (
-        ("publicity", "vendor_may_use_customer_name", ("logo", "website", "marketing", "promotion", "customer list",
-                                                       "case stud", "press", "publicity", "reference", "award")),
-        ("non_solicitation", "hiring_fee", (" fee",)),
-        ("unilateral_changes", "vendor_may_change_terms", ("chang", "modif", "amend", "updat", "revis", "vary",
-                                                           "continued use")),
-        ("minimum_commitment", "customer_liquidated_damages", ("terminat", "cancel", " end", "expir")),
-        ("minimum_commitment", "customer_volume_commitment", ("commit", "minimum", "at least", "not less than",
-                                                              "shortfall", "take")),
-        ("termination", "vendor_convenience_notice_days", ("convenience", "for any reason", "without cause",
-                                                           "for no reason", "at will")),
-        ("price_changes", "increase_capped", ("price", "fee", "charge", "rate", "pricing")),
+    # Each with the words (lower case) the clause must also hold, one of each group ("name an engagement lead" is
+    # no use of the customer's name): a cheap first look too, as this runs over every unplaced or loosely placed
+    # clause.
+    _TELLING_READINGS: tuple[tuple[str, str, tuple[tuple[str, ...], ...]], ...] = (
+        ("publicity", "vendor_may_use_customer_name", (("logo", "website", "marketing", "promotion", "customer list",
+                                                        "case stud", "press", "publicity", "reference", "award"),)),
+        ("non_solicitation", "hiring_fee", ((" fee",),)),
+        ("unilateral_changes", "vendor_may_change_terms", (
+            ("chang", "modif", "amend", "updat", "revis", "vary", "continued use"),
+            ("terms", "agreement", "condition", "polic", "continued use"))),
+        ("minimum_commitment", "customer_liquidated_damages", (("terminat", "cancel", " end", "expir"),)),
+        ("minimum_commitment", "customer_volume_commitment", (("commit", "minimum", "at least", "not less than",
+                                                               "shortfall", "take"),)),
+        ("termination", "vendor_convenience_notice_days", (("convenience", "for any reason", "without cause",
+                                                            "for no reason", "at will"),)),
+        ("price_changes", "increase_capped", (
+            ("price", "fee", "charge", "rate", "pricing"),
+            ("discretion", "then", "list", "standard", "published", "in effect", "in force", "prevailing", "limit",
+             "any amount", "cpi", "index", "inflation", "rpi", "review", "revis", "adjust", "increase", "vary",
+             "reset", "change"))),
     )
 
-    def _placed_by_their_words(self, clauses: list[Clause], matches: list[ClauseMatch]) -> list[ClauseMatch]:
+    def _placed_by_their_words(self, clauses: list[Clause], matches: list[ClauseMatch],
+                               vendor: str | None = None) -> list[ClauseMatch]:
         """Also a clause placed only loosely (close to a red flag or to nothing approved) whose own type reads
         nothing in it: "4.5 Support Lifecycle. Licensor may, for any reason, terminate the Support Services on
         sixty days' notice" sits near the pricing red flags, but its words are a vendor's convenience right."""
         out = list(matches)
         for i, (clause, match) in enumerate(zip(clauses, matches, strict=True)):
             if not match.substantive or (match.clause_type is not None
-                                         and match.position not in ("red_flag", "non_standard")):
+                                         and not self._loosely_placed(clause, match, vendor)):
                 continue
             low = clause.text.lower()
             for type_id, name, also in self._TELLING_READINGS:
-                if not any(word in low for word in also):
+                if not all(any(word in low for word in group) for group in also):
                     continue
                 ct = self.library.clause_types.get(type_id)
                 if ct is None or type_id == match.clause_type or not any(p.name == name for p in ct.parameters):
                     continue  # a library without this position
                 param = ct.parameter(name)
-                if any(param.check(r.value) for r in read_parameters([name], clause.text)) and \
-                        self._reads_nothing_as_its_own_type(clause, match):
+                if any(param.check(r.value) for r in read_parameters([name], clause.text)):
                     out[i] = ClauseMatch(type_id, "non_standard", match.similarity, 0.0, None, None, True)
                     break
         return out
 
-    def _reads_nothing_as_its_own_type(self, clause: Clause, match: ClauseMatch) -> bool:
-        own = self.library.clause_types.get(match.clause_type) if match.clause_type else None
-        return own is None or not read_parameters([p.name for p in own.parameters], clause.text)
+    def _loosely_placed(self, clause: Clause, match: ClauseMatch, vendor: str | None) -> bool:
+        """Close to a red flag or to nothing approved, and nothing read in it as its own type (read as the
+        assessment reads it, so that it finds these readings again in the cache)."""
+        if match.position not in ("red_flag", "non_standard") or match.clause_type is None:
+            return False
+        own = self.library.clause_types.get(match.clause_type)
+        text = _vendor_as_role(clause.text, vendor)[0]
+        return own is not None and not read_parameters([p.name for p in own.parameters], text)
 
     def _assess_clause(self, clause: Clause, match: ClauseMatch, value: float | None, vendor: str | None = None,
                        definitions: tuple[Definition, ...] = ()) -> tuple[list[Deviation], dict[str, Any]]:
@@ -386,6 +397,7 @@ class Reviewer:
                     Evidence(reading.text, at, clause.start + reading.end),
                     library_text, _fallback_text(ct, match, bound.rule), [],
                 ))
+        quantity: bool | None = None  # whether the clause states a number, found once when first needed
         for flag_text in match.red_flags:
             if flag_text.position_id in decided:
                 continue  # the parameter reading settles it, for or against
@@ -395,8 +407,10 @@ class Reviewer:
                 # close in wording, but without the words that position needs (courts, not arbitration), or
                 # giving the right to the other party ("You may terminate", not "We may terminate")
                 continue
-            if _needs_quantity(ct, flag) and not _states_quantity(clause.text):
-                continue  # a limit is broken only by a number: "workmanlike manner" alone states no period
+            if _needs_quantity(ct, flag):
+                quantity = _states_quantity(clause.text) if quantity is None else quantity
+                if not quantity:
+                    continue  # a limit is broken only by a number: "workmanlike manner" alone states no period
             found.append(Deviation(
                 clause.id, ct.id, f"{ct.id}.{flag.id}", "red_flag", flag.severity,
                 f"{ct.title}: {flag.description}", _evidence(clause), library_text,
@@ -742,7 +756,9 @@ def _limits_stated_elsewhere(doc: Document, clauses: list[Clause], matches: list
             any(d.rule == f"{ct.id}.{param.max.rule}" for d in deviations):
         return deviations
     for clause in clauses:
-        m = _WHOLE_TERM_UPFRONT.search(clause.text) if "term" in clause.text.lower() else None
+        low = clause.text.lower()  # a first look: this runs over every clause
+        m = _WHOLE_TERM_UPFRONT.search(clause.text) if "term" in low and any(
+            w in low for w in ("entire ", "whole ", "full ", "total ")) else None
         if m is None or not _BILLED.search(clause.text, max(0, m.start() - 120), m.end() + 120):
             continue
         term = t.initial_term(doc.text)

@@ -16,6 +16,7 @@ vendor term one-sided, written from practice rather than from the evaluation dra
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from review_service.review.terms import sentence_spans
 
@@ -75,8 +76,13 @@ def _vendors_own_promise(head: str, cue: str, vendor: str | None) -> bool:
     last = modals[-1]
     if re.search(r"\bnot\b|n['’]t\b|\bnever\b", head[last.start():last.end() + 6], re.IGNORECASE):
         return not _CUSTOMER_WORDS.search(subject)
+    return bool(_RESTRAINT.match(cue)) and bool(_vendor_words(vendor).search(subject))
+
+
+@lru_cache(maxsize=64)
+def _vendor_words(vendor: str | None) -> re.Pattern[str]:
     names = _VENDOR_WORDS + (f"|{re.escape(vendor)}" if vendor else "")
-    return bool(_RESTRAINT.match(cue)) and bool(re.search(rf"\b(?:{names})\b", subject, re.IGNORECASE))
+    return re.compile(rf"\b(?:{names})\b", re.IGNORECASE)
 
 
 # A suspension kept to an urgent danger and hedged with the customer's safeguards ("if a User's activity poses an
