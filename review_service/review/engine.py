@@ -258,8 +258,8 @@ class Reviewer:
             if boilerplate is not None:
                 matches[i] = ClauseMatch(boilerplate, "standard", 1.0, 1.0, None, None, True)
         vendor = _vendor_short_name(clauses)
-        matches = self._placed_by_their_words(clauses, _follow_references(clauses, _inherit_from_parents(clauses,
-                                                                                                       matches)), vendor)
+        matches = _follow_references(clauses, _inherit_from_parents(clauses, matches))
+        matches = self._placed_by_their_words(clauses, matches, vendor)
         t1 = time.perf_counter()
         if personal_data is None:
             personal_data = bool(_PERSONAL_DATA.search(doc.text))
