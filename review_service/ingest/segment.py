@@ -84,8 +84,10 @@ _DECIMAL = re.compile(r"(?P<m>(?P<n>\d{1,3}(?:\.\d{1,3})*)(?:\.|\))?)(?=[ \t]+[^
 _PAREN = re.compile(r"(?P<m>\((?P<n>[a-zA-Z]{1,4}|\d{1,2})\))(?=[ \t]+\S|\t|$)")
 _CLOSE = re.compile(r"(?P<m>(?P<n>[a-zA-Z]{1,4}|\d{1,2})\))(?=[ \t]+\S)")
 _LETTER_DOT = re.compile(r"(?P<m>(?P<n>[A-Za-z]|[IVX]{1,5}|[ivx]{1,5})\.)(?=[ \t]+[A-Z\"“(])")
-# An exhibit's or schedule's own numbering, prefixed with its letter: "B.1", "A-2", "C.3.1".
-_LETTERED_DECIMAL = re.compile(r"(?P<m>[A-Z][.-](?P<n>\d{1,2}(?:\.\d{1,2})*)\.?)(?=[ \t]+[A-Z\"“(])")
+# The items of a schedule of details or an order form: "Item 8. Liability Cap".
+_ITEM = re.compile(r"(?P<m>Item[ \t]+(?P<n>\d{1,2})\.?)(?=[ \t]+[A-Z])")
+# An exhibit's or schedule's own numbering, prefixed with its letter: "B.1", "A-2", "C.3.1", "B9.".
+_LETTERED_DECIMAL = re.compile(r"(?P<m>[A-Z][.-]?(?P<n>\d{1,2}(?:\.\d{1,2})*)\.?)(?=[ \t]+[A-Z\"“(])")
 
 
 @dataclass(frozen=True, slots=True)
@@ -169,6 +171,10 @@ def find_marker(unit: str) -> Marker | None:
             if item:
                 return Marker(m.group("m"), item[0], (item[1],), lead + m.end())
         return None
+    if first == "I":
+        m = _ITEM.match(stripped)
+        if m:
+            return Marker(m.group("m").rstrip("."), "item", (int(m.group("n")),), lead + m.end())
     if first.isalpha():
         m = _LETTERED_DECIMAL.match(stripped)
         if m:

@@ -265,10 +265,11 @@ class Reviewer:
             personal_data = bool(_PERSONAL_DATA.search(doc.text))
         matches = self._required_found_in_unplaced(clauses, vectors, matches, contract_type, personal_data)
         definitions = _quantity_definitions(clauses)
+        forbidden = _items_the_vendor_forbids_itself(clauses)
         deviations: list[Deviation] = []
         clause_terms: list[dict[str, Any]] = []
         for clause, match in zip(clauses, matches, strict=True):
-            found, terms = self._assess_clause(clause, match, value, vendor, definitions)
+            found, terms = self._assess_clause(clause, match, value, vendor, definitions, clause.id in forbidden)
             deviations += found
             clause_terms.append(terms)
         if clauses and clauses[0].kind in ("title", "preamble"):
@@ -311,6 +312,8 @@ class Reviewer:
                                                                "shortfall", "take"),)),
         ("termination", "vendor_convenience_notice_days", (("convenience", "for any reason", "without cause",
                                                             "for no reason", "at will"),)),
+        ("intellectual_property", "vendor_perpetual_data_licence", (("perpetual", "irrevocab"),
+                                                                    ("data", "information", "content"))),
         ("price_changes", "increase_capped", (
             ("price", "fee", "charge", "rate", "pricing"),
             ("discretion", "then", "list", "standard", "published", "in effect", "in force", "prevailing", "limit",
@@ -351,12 +354,15 @@ class Reviewer:
         return own is not None and not read_parameters([p.name for p in own.parameters], text)
 
     def _assess_clause(self, clause: Clause, match: ClauseMatch, value: float | None, vendor: str | None = None,
-                       definitions: tuple[Definition, ...] = ()) -> tuple[list[Deviation], dict[str, Any]]:
+                       definitions: tuple[Definition, ...] = (), forbidden: bool = False,
+                       ) -> tuple[list[Deviation], dict[str, Any]]:
+        """``forbidden``: the clause is an item of a list the vendor promises not to do ("Quillmate will not: (a)
+        sell or share Customer Personal Data"): it takes no red flag and is no one-sided term."""
         if not match.substantive:
             return [], {}
         playbook = self.library.playbook
         if match.clause_type is None:
-            return [_unrecognized(clause, playbook.unrecognized, vendor)], {}
+            return [_unrecognized(clause, playbook.unrecognized, vendor, forbidden)], {}
         if match.position is None:
             return [], {}  # part of its parent's clause, judged there
         ct = self.library.clause_type(match.clause_type)
@@ -398,7 +404,7 @@ class Reviewer:
                     library_text, _fallback_text(ct, match, bound.rule), [],
                 ))
         quantity: bool | None = None  # whether the clause states a number, found once when first needed
-        for flag_text in match.red_flags:
+        for flag_text in () if forbidden else match.red_flags:
             if flag_text.position_id in decided:
                 continue  # the parameter reading settles it, for or against
             flag = ct.red_flag(flag_text.position_id or "")
@@ -664,6 +670,7 @@ def _whole_draft_positions(clauses: list[Clause], matches: list[ClauseMatch], de
          lambda: bool(typed.get("force_majeure")) and no_force_majeure_exit() is None),
         ("information_security", "security_commitment", lambda: stated_anywhere("security_commitment")),
         ("indemnification", "vendor_ip_indemnity", lambda: stated_anywhere("vendor_ip_indemnity")),
+        ("service_levels", "service_credits", lambda: stated_anywhere("service_credits")),
         # the customer owns the deliverables (6.1), and nothing says the vendor does: "Consultant retains its own
         # materials" (6.2) reads like the red flag but is the standard position
         ("intellectual_property", "customer_owns_deliverables", lambda: stated_anywhere("customer_owns_deliverables")
@@ -808,7 +815,7 @@ _NOTICE_WORDS = re.compile(r"notif|inform|tell|report|let (?:you|the customer|cu
 # A sentence anywhere that takes data breaches out of a limit: "Nothing in this clause limits ... for breach of the
 # Data Protection clause", "Losses from a Security Incident are not subject to the cap". Found from each mention of
 # data breaches, looking for the words of an exception in the same sentence (one pass, no backtracking search).
-_DATA_BREACH = re.compile(r"data (?:breach|protection|security)|personal data|security (?:incident|breach)|"
+_DATA_BREACH = re.compile(r"data (?:breach|protection|security)|personal data|(?:security|privacy) (?:incident|breach)|"
                           r"unauthori[sz]ed (?:access|disclosure)", re.I)
 _EXCEPTION = re.compile(r"not (?:apply|be subject|limit)|shall not limit|nothing in this [^.;]{0,40}limits?|unlimited|"
                         r"uncapped|excluded from|carve|not (?:be )?(?:subject to|limited by)", re.I)
@@ -854,7 +861,7 @@ def _carves_out_a_data_section(clauses: list[Clause], matches: list[ClauseMatch]
 
 def _excludes_data_breaches(text: str) -> bool:
     low = text.lower()
-    if "data" not in low and "security" not in low and "unauthori" not in low:
+    if "data" not in low and "security" not in low and "unauthori" not in low and "privacy" not in low:
         return False  # a cheap first look: this runs over every clause of a draft
     for m in _DATA_BREACH.finditer(text):
         start = max(text.rfind(".", 0, m.start()), text.rfind(";", 0, m.start())) + 1
@@ -862,12 +869,18 @@ def _excludes_data_breaches(text: str) -> bool:
         window = (max(start, m.start() - 200), min(ends, default=len(text)))
         if _EXCEPTION.search(text, *window) and not STILL_CAPPED.search(text, *window):
             return True  # not "shall count towards the cap and shall not be treated as excluded from it"
+        # an item of a list whose lead-in is the exception: "do not apply to: (a) ...; (c) ... any Privacy Breach"
+        sentence = text.rfind(". ", 0, m.start()) + 1
+        colon = text.find(":", sentence, m.start())
+        if colon > 0 and _EXCEPTION.search(text, sentence, colon) and not STILL_CAPPED.search(text, *window):
+            return True
     return False
 
 
-def _unrecognized(clause: Clause, rule: RecognitionRule, vendor: str | None = None) -> Deviation:
+def _unrecognized(clause: Clause, rule: RecognitionRule, vendor: str | None = None,
+                  forbidden: bool = False) -> Deviation:
     """A clause no type fits: flagged when its words carry a one-sided term, else shown as routine."""
-    cue = one_sided_cue(clause.text, vendor)
+    cue = None if forbidden else one_sided_cue(clause.text, vendor)
     if cue is not None or rule.routine_severity is None:
         why = f' Its words "{cue.group(0)}" mark a one-sided term.' if cue else ""
         return Deviation(clause.id, None, rule.reason, "unrecognized", rule.severity,
@@ -1092,7 +1105,8 @@ def _quantity_definitions(clauses: list[Clause]) -> tuple[Definition, ...]:
     return tuple(found)
 
 
-_DETAILS_ITEM = re.compile(r"(?m)^Item\s+(?P<n>\d{1,2})\.?[ \t]+(?P<term>[A-Z][^\n]{1,50})\n(?P<value>[^\n]+)")
+_DETAILS_ITEM = re.compile(r"(?m)^Item\s+(?P<n>\d{1,2})\.?[ \t]+(?P<term>[A-Z][^\n]{1,50}?)(?:\n|\.[ \t]+)"
+                           r"(?P<value>[^\n]+)")
 
 
 def _read_in_definitions(clause: Clause, text: str, unread: list[str],
@@ -1114,6 +1128,26 @@ def _read_in_definitions(clause: Clause, text: str, unread: list[str],
         base, d = spans[-1]
         start = d.start - clause.start + r.start - base
         out.append(Reading(r.name, r.value, start, start + r.end - r.start, r.text))
+    return out
+
+
+# A list's lead-in that forbids what follows: "5.1 Quillmate will not:", "The Supplier shall not:".
+_FORBIDS = re.compile(r"\b(?:shall|will|must|may|agrees? to)\s+not\b|\bwon['’]t\b|\bnever\b|\bnot to\b", re.I)
+
+
+def _items_the_vendor_forbids_itself(clauses: list[Clause]) -> set[str]:
+    """The items of each list whose lead-in has anyone but the customer promise not to do them."""
+    by_id = {c.id: c for c in clauses}
+    out = set()
+    for c in clauses:
+        parent = by_id.get(c.parent or "")
+        lead = parent.text.rstrip() if parent is not None else ""
+        if not lead.endswith(":"):
+            continue
+        last = lead.rsplit("\n", 1)[-1]
+        m = _FORBIDS.search(last)
+        if m and not CUSTOMER.search(re.sub(r"^[\d.()\s]+", "", last[:m.start()])):
+            out.add(c.id)
     return out
 
 

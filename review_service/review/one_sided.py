@@ -60,6 +60,7 @@ _MUTUAL = re.compile(r"\b(?:each|either|neither|both)\s+(?:party|parties|of\s+us
 # the vendor is not its subject; any other cue, when the vendor promises not to ("We will not suspend").
 _RESTRAINT = re.compile(r"benchmark|comparative|disparag|critici", re.IGNORECASE)
 _VENDOR_WORDS = r"we|our|us|vendor|supplier|provider|licensor|contractor|consultant|agency|seller"
+_PROHIBITS = re.compile(r"\bprohibit\w*|\bforbid\w*|\bnot permitted\b", re.IGNORECASE)
 _CUSTOMER_WORDS = re.compile(r"\b(?:customer|client|buyer|purchaser|licensee|subscriber|you|your|recipient|"
                              r"evaluating party|receiving party)\b", re.IGNORECASE)
 _MODAL = re.compile(r"\b(?:will|shall|may|must|can|cannot)\b|['’]ll\b|\bwon['’]t\b", re.IGNORECASE)
@@ -69,6 +70,9 @@ def _vendors_own_promise(head: str, cue: str, vendor: str | None) -> bool:
     """Whether the sentence up to ``cue`` (``head``) is the vendor promising something: a promise not to do it
     by anyone but the customer ("Corvane ... shall not use it to train"), or a restraint word in what the vendor
     undertakes ("We'll remove your name from any benchmark")."""
+    banned = _PROHIBITS.search(head)  # "a contract that prohibits ... any use of them to train its models"
+    if banned and not _CUSTOMER_WORDS.search(head[:banned.start()]):
+        return True
     modals = list(_MODAL.finditer(head))
     if not modals:
         return False

@@ -213,9 +213,13 @@ _BREACH_NOTICE = re.compile(r"notif|inform|tell|report|let (?:you|the customer|c
 
 
 def _breach_time_stated(text: str) -> Reading | None:
-    """False when a breach-notice sentence gives no time ("without undue delay", "promptly")."""
+    """False when a breach-notice sentence gives no time ("without undue delay", "promptly"). The customer telling
+    the vendor of misused credentials is not the vendor's notice."""
     for offset, sentence in _cued(text, _BREACH_NOTICE):
         if not re.search(r"breach|incident|unauthori[sz]ed|security", sentence, re.I):
+            continue
+        verb = _BREACH_NOTICE.search(sentence)
+        if verb is not None and _party_before(sentence[:verb.start()]) == "customer":
             continue
         times = [d.end for d in t.durations(sentence)] + [h.end for h in t.hours(sentence) if h.value is not None]
         late = [_LATE_CLOCK.search(sentence[end:]) for end in times]
@@ -356,7 +360,14 @@ def _service_credits(text: str) -> Reading | None:
         m = _NO_CREDITS.search(sentence)
         if m:
             return Reading("", False, offset + m.start(), offset + m.end(), m.group(0))
+    m = _CREDITS_GIVEN.search(text) if "credit" in text.lower() else None
+    if m and not _NEGATION.search(m.group(0)):  # "the Customer is entitled ... to a credit ... of five percent"
+        return Reading("", True, m.start(), m.end(), m.group(0))
     return None
+
+
+_CREDITS_GIVEN = re.compile(r"\b(?:is entitled|are entitled|will receive|shall receive|will (?:issue|apply)|shall "
+                            r"(?:issue|apply)|will credit|shall credit)\b[^.;]{0,120}?\bcredit", re.I)
 
 
 # The vendor disclaiming its subcontractors: "shall not be responsible or liable for the acts ... of any
@@ -658,7 +669,7 @@ def _customer_liability_capped(text: str) -> Reading | None:
     return mutual if mutual is not None and mutual.value is True else None
 
 
-_DATA_LOSS = re.compile(r"data (?:breach|protection|security)|personal data|security (?:incident|breach)|"
+_DATA_LOSS = re.compile(r"data (?:breach|protection|security)|personal data|(?:security|privacy) (?:incident|breach)|"
                         r"unauthori[sz]ed (?:access|disclosure)|loss of [^.;]{0,30}\bdata\b|"
                         r"(?:customer|client)(?:'s|’s)? data", re.I)
 
@@ -736,6 +747,27 @@ def _no_customer_data(text: str) -> Reading | None:
     if owns and not re.search(r"\blicen[cs]|\bgrants?\b|\bassign|\bperpetual|\birrevocabl|\bown(?:s|ed)? by (?:the )?"
                               r"(?:vendor|supplier|provider|licensor|us)\b", text, re.I):
         return Reading("", False, owns.start(), owns.end(), owns.group(0))
+    return None
+
+
+# "the Customer grants Cedarline a non-exclusive, perpetual, irrevocable ... licence to retain, copy, use ...
+# the Customer Data", under any heading ("Record Continuity").
+_PERPETUAL_GRANT = re.compile(r"\b(?:perpetual|irrevocabl\w*)\b[^.;]{0,120}?\blicen[cs]e\b[^.;]{0,200}?"
+                              r"\b(?:data|content|information)\b", re.I)
+_CUSTOMER_GRANTS = re.compile(r"\b(?:customer|client|you|licensee|buyer)\b[^.;,]{0,20}\bgrants?\b", re.I)
+
+
+def _vendor_perpetual_data_licence(text: str) -> Reading | None:
+    """True when the customer grants the vendor a perpetual or irrevocable licence to its data; False as
+    :func:`_no_customer_data` reads it; otherwise undecided."""
+    base = _no_customer_data(text)
+    if base is not None or not _mentions(text, "perpetual", "irrevocab"):
+        return base
+    for offset, sentence in _cued(text, _PERPETUAL_GRANT):
+        m = _PERPETUAL_GRANT.search(sentence)
+        assert m is not None
+        if _CUSTOMER_GRANTS.search(sentence, 0, m.start()) or _party_before(sentence[:m.start()]) == "vendor":
+            return Reading("", True, offset + m.start(), offset + m.end(), m.group(0))
     return None
 
 
@@ -1059,7 +1091,9 @@ _CUSTOMER_DATA = re.compile(r"\bservice data\b|(?:customer|client|your|its|such)
                             r"information|materials|records)|personal data|(?:call|meeting|end[- ]user) (?:audio|"
                             r"data|recordings|content)|recordings|transcripts|usage data "
                             r"(?:relating to|of|about) (?:customer|you)", re.I)
-_OWN_PURPOSES = re.compile(r"\btrain\w*|machine learning|artificial intelligence|\bAI\b|\bmodels?\b|\bsell\w*|"
+# (not the staff's "training in data protection")
+_OWN_PURPOSES = re.compile(r"(?<!received )(?<!awareness )\btrain\w*(?!\s+in\b)|machine learning|"
+                           r"artificial intelligence|\bAI\b|\bmodels?\b|\bsell\w*|"
                            r"commerciali[sz]|benchmark|(?:its|our) own (?:business )?purposes|other customers|"
                            r"all (?:of )?(?:its|our) customers|third parties for (?:their|its) own", re.I)
 _DATA_USE = re.compile(r"\buse\b|\bprocess\b|\banaly[sz]e\b|exploit|\bshare\b|\bdisclose\b|\bsell\b", re.I)
@@ -1219,7 +1253,7 @@ READERS: dict[str, Callable[[str], Reading | None]] = {
     "customer_liability_capped": _customer_liability_capped,
     "vendor_ip_indemnity": _vendor_ip_indemnity,
     "vendor_owns_customer_data": _no_customer_data,
-    "vendor_perpetual_data_licence": _no_customer_data,
+    "vendor_perpetual_data_licence": _vendor_perpetual_data_licence,
     "cap_months_of_fees": _cap_months,
     "cap_fixed_amount": _cap_fixed,
     "renewal_term_months": _renewal_term,

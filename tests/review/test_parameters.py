@@ -205,7 +205,15 @@ def test_parameters_service_credits_refused(text: str) -> None:
     ],
 )
 def test_parameters_service_credits_not_refused(text: str) -> None:
-    assert read_parameters(["service_credits"], text) == []
+    assert all(r.value is not False for r in read_parameters(["service_credits"], text))
+
+
+def test_parameters_service_credits_given() -> None:
+    """Credits offered in words settle "no service credits" for the whole draft (the SLA schedule gives them)."""
+    found = read_parameters(["service_credits"], "If Unplanned Downtime exceeds the Downtime Allowance, the Customer "
+                                                 "is entitled, on request, to a credit of five percent (5%) of the "
+                                                 "monthly fees.")
+    assert found and found[0].value is True
 
 
 @pytest.mark.parametrize(
@@ -656,6 +664,10 @@ def test_parameters_auto_renewal(text: str, value: bool | None) -> None:
     ("customer_volume_commitment", "Vendor shall maintain a minimum availability of 99.9%.", None),
     ("vendor_owns_customer_data", "The Customer owns all rights, title and interest in and to the Customer Data.",
      False),
+    ("vendor_perpetual_data_licence", "The Customer grants Vendor a non-exclusive, perpetual, irrevocable licence to "
+                                      "retain, copy and use the Customer Data.", True),
+    ("vendor_perpetual_data_licence", "Consultant grants Client a perpetual, irrevocable license to use the "
+                                      "Consultant Materials and the information in them.", False),
     ("customer_owns_deliverables", "To the extent a Deliverable incorporates materials owned by the Supplier before "
                                    "the Effective Date, the Supplier grants the Customer a licence to use them.", None),
     ("audits_per_year", "The Supplier shall allow for audits by the Customer once in any Contract Year, and at any "
