@@ -36,6 +36,8 @@ def _by_number(clauses):
         ("Schedule 2 - Service Levels", "Schedule 2", "exhibit"),
         ("B.4 Service Credits. If", "B.4", "ldec1"),  # an exhibit's own numbering, prefixed with its letter
         ("A-2.1 Fees", "A-2.1", "ldec2"),
+        ("B9. Record Continuity. Benefits records", "B9", "ldec1"),
+        ("Item 9. Renewal Pricing. Fees for each", "Item 9", "item"),  # a schedule of details
     ],
 )
 def test_segment_markers(line: str, number: str, style: str) -> None:

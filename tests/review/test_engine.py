@@ -491,3 +491,14 @@ def test_engine_a_cap_for_the_vendor_alone_is_one_finding(reviewer) -> None:
     said = body + "\n13.6 Nothing in this clause 13 limits the Customer's liability to the Supplier for any claim."
     assert "limitation_of_liability.customer_liability_uncapped" in _flags(reviewer, "13. LIABILITY", said,
                                                                          "limitation_of_liability")
+
+
+def test_engine_items_the_vendor_forbids_itself_are_no_red_flags(reviewer) -> None:
+    """"Quillmate will not: (a) sell or share Customer Personal Data; (b) use it to train models" is the vendor's
+    promise, not its right: neither item takes a red flag or reads as a one-sided term."""
+    text = ("DATA PROCESSING ADDENDUM\n\n5. Restrictions on Use\n\n5.1 Vendor will not:\n(a) sell or share Customer "
+            "Personal Data with any third party;\n(b) use Customer Personal Data to train machine-learning models "
+            "or for any purpose other than providing the Service.\n")
+    review = reviewer.review(_document(text), contract_type="dpa", value=0, personal_data=True)
+    flags = {d.rule for d in review.deviations if d.severity != "info" and d.kind != "missing"}
+    assert not flags, flags
