@@ -147,9 +147,9 @@ def _not_for_trade_secrets(sentence: str, d: t.Duration) -> bool:
     return not re.search(r"trade secrets?", sentence[max(0, d.start - 80):d.start], re.I)
 
 
-_ANNIVERSARY = re.compile(r"\b(first|second|third|fourth|fifth|1st|2nd|3rd|4th|5th)\b(?:\s*\(\w+\))?\s+anniversary of "
-                          r"(?:the )?(?:date of )?(?:the )?(?:expiration|expiry|termination|end)\b", re.I)
-_ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5}
+# what an anniversary must be counted from to say how long the duty outlives the agreement
+_AFTER_THE_END = re.compile(r"\s+of\s+(?:the\s+)?(?:date\s+of\s+)?(?:the\s+)?(?:expiration|expiry|termination|end)\b",
+                            re.I)
 
 
 def _survival_years(text: str) -> Reading | None:
@@ -161,11 +161,9 @@ def _survival_years(text: str) -> Reading | None:
         r"after the end of|\blasts? for\b|\bafterwards\b|\bthereafter\b",
         None, unit="years", pick=min, worded=_not_for_trade_secrets)
     if found is None and "anniversary" in text.lower():
-        m = _ANNIVERSARY.search(text)
-        if m:
-            word = m.group(1).lower()
-            years = _ORDINALS.get(word) or int(word[0])
-            return Reading("", float(years), m.start(), m.end(), m.group(0))
+        for d in t.anniversaries(text):
+            if _AFTER_THE_END.match(text, d.end):
+                return Reading("", d.value, d.start, d.end, d.text)
     return found
 
 

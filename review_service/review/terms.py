@@ -2082,6 +2082,22 @@ _TERM_SENTENCE_RE = re.compile(
 _ANNIVERSARY_RE = re.compile(
     rf"\b(?:(?P<w>{_ORD_WORDS_RE})|(?P<n>\d{{1,2}})\s?(?:st|nd|rd|th|t\s?h))\s*(?:\(\s*\d{{1,2}}\s?(?:st|nd|rd|th|t\s?h)?\s*\)\s*)?"
     r"(?:year\s+)?anniversary\b", re.I)
+def _anniversary_years(m: re.Match[str]) -> int | None:
+    if m.group("w"):
+        return _ORDINAL_VALUES.get(re.sub(r"[\s-]+", " ", m.group("w").lower()))
+    return int(m.group("n"))
+
+
+def anniversaries(text: str) -> list[Duration]:
+    """Ordinal anniversaries as years: "the first (1st) anniversary" is one year, "the fifth anniversary" five."""
+    out = []
+    for m in _ANNIVERSARY_RE.finditer(text):
+        n = _anniversary_years(m)
+        if n:
+            out.append(Duration(float(n), "years", 365.0 * n, m.start(), m.end(), m.group(0)))
+    return out
+
+
 _TERM_BEFORE_RE = re.compile(
     r"(?:\bfor|\bof|\bbe|\bis|\buntil(?:\s+the)?|\b(?:ending|end|ends|expire|expires|expiring|terminate|terminates|"
     r"terminating|conclude|concluding)(?:\s+(?:on|at|upon|in))?(?:\s+the)?(?:\s+date)?|\bthrough|\blast|"
@@ -2139,10 +2155,7 @@ def initial_term(text: str) -> Duration | None:
                 break
         am = _ANNIVERSARY_RE.search(sent)
         if am and s0 + am.start() < limit and (not found or s0 + am.start() < found[0].start):
-            if am.group("w"):
-                n = _ORDINAL_VALUES.get(re.sub(r"[\s-]+", " ", am.group("w").lower()))
-            else:
-                n = int(am.group("n"))
+            n = _anniversary_years(am)
             if n:
                 return Duration(float(n), "years", 365.0 * n, s0 + am.start(), s0 + am.end(), am.group(0))
         if found:
