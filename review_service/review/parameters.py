@@ -139,7 +139,37 @@ def _availability(text: str) -> Reading | None:
             continue
         p = found[0]
         return Reading("", round(p.value or 0.0, 3), offset + p.start, offset + p.end, p.text)
-    return tiers[0] if tiers else None
+    return tiers[0] if tiers else _downtime_allowance(text)
+
+
+_DOWNTIME = re.compile(r"downtime|unavailab|outage", re.I)
+_PER_MONTH = re.compile(r"^[^.;]{0,60}?\b(?:per|each|every|in any|a) (?:calendar )?month\b", re.I)
+_AND_MINUTES = re.compile(r"^\s*and\s+[\w-]+\s*(?:\((\d{1,2})\)|(?<=\s)(\d{1,2}))?\s*minutes?\b", re.I)
+HOURS_IN_A_MONTH = 730.0  # 365 x 24 / 12
+
+
+def _downtime_allowance(text: str) -> Reading | None:
+    """Availability stated as downtime allowed a month: "seven (7) hours and twelve (12) minutes per calendar
+    month" is 99.01% of a month's 730 hours."""
+    if not _mentions(text, "downtime", "unavailab", "outage") or not _mentions(text, "month"):
+        return None
+    for offset, sentence in _cued(text, _DOWNTIME):
+        if re.search(r"maintenance|scheduled", sentence, re.I) and not re.search(r"unplanned|unscheduled", sentence,
+                                                                                 re.I):
+            continue  # a maintenance window is time excluded from the commitment, not the commitment
+        for h in t.hours(sentence):
+            if h.value is None:
+                continue
+            end, hours = h.end, h.value
+            minutes = _AND_MINUTES.match(sentence[end:])
+            if minutes and (minutes.group(1) or minutes.group(2)):
+                end, hours = end + minutes.end(), hours + int(minutes.group(1) or minutes.group(2)) / 60
+            month = _PER_MONTH.match(sentence[end:])
+            if month:
+                end += month.end()
+                value = round(100.0 * (1 - hours / HOURS_IN_A_MONTH), 2)
+                return Reading("", value, offset + h.start, offset + end, sentence[h.start:end])
+    return None
 
 
 def _not_for_trade_secrets(sentence: str, d: t.Duration) -> bool:

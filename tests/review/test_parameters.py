@@ -686,6 +686,9 @@ def test_parameters_auto_renewal(text: str, value: bool | None) -> None:
     ("availability_percent", "If Monthly Availability falls below the Availability Target, Vendor will credit "
                              "Customer: Monthly Availability below the Availability Target but at least 99.0%: 10%.",
      None),
+    ("availability_percent", 'The "Downtime Allowance" is seven (7) hours and twelve (12) minutes per calendar '
+                             "month.", 99.01),
+    ("availability_percent", "Scheduled maintenance of up to 6 hours per month is not Downtime.", None),
     ("survival_years", "The Confidentiality Period ends on the first (1st) anniversary of the expiration or earlier "
                        "termination of this Agreement.", 1.0),
     ("non_solicit_months", "For a period of one (1) year and six (6) months following the Effective Date, neither "
