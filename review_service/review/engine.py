@@ -403,7 +403,7 @@ class Reviewer:
                     Evidence(reading.text, at, clause.start + reading.end),
                     library_text, _fallback_text(ct, match, bound.rule), [],
                 ))
-        quantity: bool | None = None  # whether the clause states a number, found once when first needed
+        quantity: dict[str, bool] = {}  # whether the clause states a number of each kind, found when first needed
         for flag_text in () if forbidden else match.red_flags:
             if flag_text.position_id in decided:
                 continue  # the parameter reading settles it, for or against
@@ -413,9 +413,11 @@ class Reviewer:
                 # close in wording, but without the words that position needs (courts, not arbitration), or
                 # giving the right to the other party ("You may terminate", not "We may terminate")
                 continue
-            if _needs_quantity(ct, flag):
-                quantity = _states_quantity(clause.text) if quantity is None else quantity
-                if not quantity:
+            kind = _needs_quantity(ct, flag)
+            if kind:
+                if kind not in quantity:
+                    quantity[kind] = _states_quantity(clause.text, kind)
+                if not quantity[kind]:
                     continue  # a limit is broken only by a number: "workmanlike manner" alone states no period
             found.append(Deviation(
                 clause.id, ct.id, f"{ct.id}.{flag.id}", "red_flag", flag.severity,
@@ -1151,22 +1153,38 @@ def _items_the_vendor_forbids_itself(clauses: list[Clause]) -> set[str]:
     return out
 
 
-def _needs_quantity(ct: ClauseType, flag: RedFlag) -> bool:
-    """Whether a red flag breaks a minimum or maximum of ``ct`` and every known wording of it states a number
-    (a warranty period "for thirty (30) days"); a position some wording states without one ("insurance in amounts
-    we consider reasonable") is not tied to numbers."""
-    limits = {b.rule for p in ct.parameters for kind, b in p.bounds() if kind in ("min", "max")}
-    return flag.id in limits and _all_state_quantities(tuple(v.text for v in flag.texts))
+def _needs_quantity(ct: ClauseType, flag: RedFlag) -> str | None:
+    """The kind of number (percent, period, money, hours) a red flag needs, when it breaks a minimum or maximum
+    of ``ct`` and every known wording of it states that number (a warranty period "for thirty (30) days", an
+    increase of "eight percent (8%)"); None for a position some wording states without one ("insurance in
+    amounts we consider reasonable")."""
+    kinds = {_QUANTITY_OF.get(p.type, "any") for p in ct.parameters for bound_kind, b in p.bounds()
+             if bound_kind in ("min", "max") and b.rule == flag.id}
+    kind = kinds.pop() if len(kinds) == 1 else "any" if kinds else None
+    return kind if kind and _all_state_quantities(tuple(v.text for v in flag.texts), kind) else None
+
+
+_QUANTITY_OF = {"percent": "percent", "days": "period", "months": "period", "years": "period",
+                "months_of_fees": "period", "money": "money", "hours": "hours"}
 
 
 @lru_cache(maxsize=512)
-def _all_state_quantities(texts: tuple[str, ...]) -> bool:
-    return all(_states_quantity(text) for text in texts)
+def _all_state_quantities(texts: tuple[str, ...], kind: str) -> bool:
+    return all(_states_quantity(text, kind) for text in texts)
 
 
-def _states_quantity(text: str) -> bool:
-    return bool(t.durations(text) or t.percentages(text) or t.money(text)
-                or any(h.value is not None for h in t.hours(text)))
+def _states_quantity(text: str, kind: str = "any") -> bool:
+    """Whether ``text`` states a number of that kind: a repricing clause with a notice period but no percentage
+    states no increase to weigh against a cap."""
+    found = {
+        "percent": lambda: bool(t.percentages(text)),
+        "period": lambda: bool(t.durations(text)),
+        "money": lambda: bool(t.money(text)),
+        "hours": lambda: bool(t.durations(text)) or any(h.value is not None for h in t.hours(text)),
+    }
+    if kind in found:
+        return found[kind]()
+    return any(test() for test in found.values())
 
 
 def _body(clause: Clause) -> str:

@@ -108,6 +108,23 @@ def _time_to_pay(sentence: str, d: t.Duration) -> bool:
     return bool(_PAY_BEFORE.search(sentence[max(0, d.start - 24):d.start]) or _PAY_AFTER.search(sentence[d.end:]))
 
 
+_LATE = r"\blate\b|overdue|past due|interest|finance charge|unpaid"  # not "any later SOW"
+# A rate written as money: "a late charge of $2.00 for every $100.00 of the unpaid balance for each month" is 2%.
+_PER_HUNDRED = re.compile(r"(?:US)?\$\s?(\d+(?:\.\d+)?)\s+(?:for|per|on)\s+(?:every|each)\s+(?:US)?\$\s?(\d+(?:\.\d+)?)"
+                          r"(?=[^.;]{0,60}\b(?:each|every|per|a)\s+month)", re.I)
+
+
+def _late_fee(text: str) -> Reading | None:
+    found = _percent_in(text, _LATE, per_month=True)
+    if found is None and "$" in text:
+        for offset, sentence in _cued(text, re.compile(_LATE, re.I)):
+            m = _PER_HUNDRED.search(sentence)
+            if m and float(m.group(2)) > 0:
+                value = round(100.0 * float(m.group(1)) / float(m.group(2)), 3)
+                return Reading("", value, offset + m.start(), offset + m.end(), m.group(0))
+    return found
+
+
 def _percent_in(text: str, cue: str, *, per_month: bool = False, minimum: float = 0.0) -> Reading | None:
     for offset, sentence in _cued(text, re.compile(cue, re.I)):
         for p in t.percentages(sentence):
@@ -1266,8 +1283,7 @@ READERS: dict[str, Callable[[str], Reading | None]] = {
     "payment_days": lambda s: _durations_in(
         s, r"\b(?:pay|paid|payable|due|invoice[sd]?|net)\b",
         r"late|overdue|past due|interest|\bdisputes?\b|\bdisputed\b|advance|refund", worded=_time_to_pay),
-    "late_fee_percent_per_month": lambda s: _percent_in(
-        s, r"\blate\b|overdue|past due|interest|finance charge|unpaid", per_month=True),  # not "any later SOW"
+    "late_fee_percent_per_month": _late_fee,
     "advance_payment_months": _advance_months,
     "breach_notice_time_stated": _breach_time_stated,
     "increase_capped": _increase_capped,

@@ -502,3 +502,13 @@ def test_engine_items_the_vendor_forbids_itself_are_no_red_flags(reviewer) -> No
     review = reviewer.review(_document(text), contract_type="dpa", value=0, personal_data=True)
     flags = {d.rule for d in review.deviations if d.severity != "info" and d.kind != "missing"}
     assert not flags, flags
+
+
+def test_engine_a_cap_on_increases_is_broken_only_by_a_percentage(reviewer) -> None:
+    """A repricing right with a notice period but no percentage states no increase to weigh against the 5% cap:
+    it is an uncapped increase, not one above the cap."""
+    body = ("B.5 Annual Rate Adjustment. On each anniversary, and at any other time upon thirty (30) days' written "
+            "notice, Contractor may adjust the Contract Rates to reflect increases in its costs.")
+    flags = _flags(reviewer, "SCHEDULE B - PRICING", body, "price_changes")
+    assert "price_changes.uncapped_increase" in flags
+    assert "price_changes.increase_above_cap" not in flags

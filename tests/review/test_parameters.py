@@ -686,6 +686,8 @@ def test_parameters_auto_renewal(text: str, value: bool | None) -> None:
     ("availability_percent", "If Monthly Availability falls below the Availability Target, Vendor will credit "
                              "Customer: Monthly Availability below the Availability Target but at least 99.0%: 10%.",
      None),
+    ("late_fee_percent_per_month", "Invoices not paid by the due date shall incur a late charge of $2.00 for every "
+                                   "$100.00 of the unpaid balance for each month that it remains unpaid.", 2.0),
     ("availability_percent", 'The "Downtime Allowance" is seven (7) hours and twelve (12) minutes per calendar '
                              "month.", 99.01),
     ("availability_percent", "Scheduled maintenance of up to 6 hours per month is not Downtime.", None),
