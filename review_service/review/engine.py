@@ -655,9 +655,10 @@ def _whole_draft_positions(clauses: list[Clause], matches: list[ClauseMatch], de
     def stated_anywhere(name: str, value: bool = True) -> bool:
         return any(r.value is value for c in clauses for r in read_parameters([name], c.text))
 
-    def breach_notices() -> list[str]:
-        """The sentences of the draft that promise to report a breach of data or security."""
-        return [c.text[a:b] for c in clauses if _BREACH_WORDS.search(c.text) for a, b in t.sentence_spans(c.text)
+    def breach_notices() -> list[tuple[Clause, str]]:
+        """The sentences of the draft that promise to report a breach of data or security, with their clauses."""
+        return [(c, c.text[a:b]) for c in clauses if _BREACH_WORDS.search(c.text)
+                for a, b in t.sentence_spans(c.text)
                 if _BREACH_WORDS.search(c.text, a, b) and _NOTICE_WORDS.search(c.text, a, b)]
 
     # A position the draft holds somewhere overrules a clause that, read alone, lacks it: "12.3 Termination does
@@ -680,7 +681,7 @@ def _whole_draft_positions(clauses: list[Clause], matches: list[ClauseMatch], de
         # a time to report a breach read anywhere, a defined "Notification Window" included, is a time stated
         ("data_protection", "breach_notice_time_stated", lambda: any(
             d.rule == _limit_rule(library, "data_protection", "breach_notice_hours") for d in deviations)
-         or any(r.value is not None for s in breach_notices() for r in read_parameters(["breach_notice_hours"], s))),
+         or any(r.value is not None for _, s in breach_notices() for r in read_parameters(["breach_notice_hours"], s))),
         # a successor exception in another assignment clause
         ("assignment", "customer_consent_in_merger", lambda: stated_anywhere("customer_consent_in_merger", False)),
     )
@@ -695,17 +696,11 @@ def _whole_draft_positions(clauses: list[Clause], matches: list[ClauseMatch], de
         if not personal_data:
             return None
         untimed = None
-        for c in clauses:
-            if not _BREACH_WORDS.search(c.text):
-                continue
-            for a, b in t.sentence_spans(c.text):
-                sentence = c.text[a:b]
-                if not (_BREACH_WORDS.search(sentence) and _NOTICE_WORDS.search(sentence)):
-                    continue
-                if read_parameters(["breach_notice_hours"], sentence):
-                    return None
-                if untimed is None and read_parameters(["breach_notice_time_stated"], sentence):
-                    untimed = c
+        for c, sentence in breach_notices():
+            if read_parameters(["breach_notice_hours"], sentence):
+                return None
+            if untimed is None and read_parameters(["breach_notice_time_stated"], sentence):
+                untimed = c
         return untimed
 
     checks = (
